@@ -1,0 +1,38 @@
+/**
+ * @module app — builds the Hono app: middleware, routes, one error renderer.
+ */
+import { Hono } from "hono";
+import { requestId } from "hono/request-id";
+import type { AppEnv } from "./app-env";
+import { ConfigError, loadConfig } from "./env";
+import { ProblemError, renderProblem } from "./http/problem";
+import { callbackRoutes } from "./routes/callbacks";
+import { jobRoutes } from "./routes/jobs";
+import { mediaRoutes } from "./routes/media";
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.use(requestId());
+  // Refuse to serve on unusable configuration (e.g. a dev key in production) — loudly in
+  // the log, without details in the response.
+  app.use(async (c, next) => {
+    try {
+      loadConfig(c.env);
+    } catch (thrown) {
+      if (thrown instanceof ConfigError) console.error(`configuration rejected: ${thrown.message}`);
+      throw new ProblemError("internal_error", "The gateway is misconfigured; see its logs.");
+    }
+    await next();
+  });
+
+  app.get("/healthz", (c) => c.json({ status: "ok", environment: loadConfig(c.env).environment }));
+  app.route("/", jobRoutes);
+  app.route("/", callbackRoutes);
+  app.route("/", mediaRoutes);
+
+  app.notFound(() => {
+    throw new ProblemError("not_found", "No such route.");
+  });
+  app.onError((error, c) => renderProblem(error, new Headers({ "x-request-id": c.get("requestId") ?? "" })));
+  return app;
+}

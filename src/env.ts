@@ -1,0 +1,161 @@
+/**
+ * @module env — typed bindings and the validated configuration derived from them.
+ *
+ * Configuration is read once per `env` object. Production rules are enforced here, in one
+ * place: a production deployment can never enable the dev keys, the emulator, plain-HTTP
+ * provider URLs or the development server secret — it refuses to serve instead.
+ */
+import type { JobObject } from "./jobs/job-object";
+import type { ProviderId } from "./providers/provider-adapter";
+import { providerIds } from "./providers/provider-adapter";
+
+export interface Env {
+  JOBS: DurableObjectNamespace<JobObject>;
+  MEDIA: R2Bucket;
+  ENVIRONMENT?: string;
+  PUBLIC_BASE_URL?: string;
+  API_KEYS?: string;
+  SERVER_SECRET?: string;
+  EMULATOR_URL?: string;
+  JOB_DEADLINE_SECONDS?: string;
+  MAX_OUTPUT_BYTES?: string;
+  /** Development/test only: every upstream request goes through this service (the emulator). */
+  UPSTREAM?: Fetcher;
+  [key: string]: unknown;
+}
+
+export interface ProviderConfig {
+  baseUrl: string;
+  apiKey: string;
+}
+
+export interface Config {
+  environment: "development" | "production";
+  publicBaseUrl: string;
+  /** sha256(api key) hex → tenant id. */
+  apiKeyHashes: ReadonlyArray<readonly [string, string]>;
+  serverSecret: string;
+  /** Origin whose plain-HTTP URLs are trusted in development (the emulator). */
+  emulatorOrigin: string | null;
+  jobDeadlineMs: number;
+  maxOutputBytes: number;
+  providers: Partial<Record<ProviderId, ProviderConfig>>;
+}
+
+/** Thrown when configuration is unusable; rendered as a 500 without details. */
+export class ConfigError extends Error {
+  override name = "ConfigError";
+}
+
+/** Hashes of the documented development keys; production refuses to start with them. */
+export const developmentKeyHashes = new Set([
+  "0619410353d7eb854ac82e8aa5b5419e5213065fd398066fb410126150e2b808",
+  "0c90992bc50d0ab3ccf3dcde56ba4a0004757a5c5e2c59e0a398bc9b793c6fa8",
+]);
+const developmentSecret = "wan-edge-development-server-secret-not-for-production";
+
+const cache = new WeakMap<object, Config>();
+
+/** The validated configuration for `env` (memoised). Throws ConfigError. */
+export function loadConfig(env: Env): Config {
+  const cached = cache.get(env);
+  if (cached) return cached;
+  const config = parseConfig(env);
+  cache.set(env, config);
+  return config;
+}
+
+function text(value: unknown): string {
+  return typeof value === "string" ? value.trim() : "";
+}
+
+function positiveNumber(value: unknown, fallback: number, name: string): number {
+  if (text(value) === "") return fallback;
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new ConfigError(`${name} must be a positive number`);
+  return number;
+}
+
+function parseConfig(env: Env): Config {
+  const environment = text(env.ENVIRONMENT) === "production" ? "production" : "development";
+  const production = environment === "production";
+  if (text(env.ENVIRONMENT) !== "" && !["production", "development"].includes(text(env.ENVIRONMENT))) {
+    throw new ConfigError("ENVIRONMENT must be production or development");
+  }
+
+  let apiKeyHashes: Array<[string, string]> = [];
+  if (text(env.API_KEYS) !== "") {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text(env.API_KEYS));
+    } catch {
+      throw new ConfigError("API_KEYS must be JSON: {\"<sha256 hex of key>\": \"<tenant id>\"}");
+    }
+    if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) throw new ConfigError("API_KEYS must be a JSON object");
+    for (const [hash, tenant] of Object.entries(parsed)) {
+      if (!/^[0-9a-f]{64}$/.test(hash) || typeof tenant !== "string" || tenant === "") {
+        throw new ConfigError("API_KEYS entries must map a lower-case SHA-256 hex digest to a tenant id");
+      }
+      apiKeyHashes.push([hash, tenant]);
+    }
+  }
+
+  const serverSecret = text(env.SERVER_SECRET);
+  const publicBaseUrl = text(env.PUBLIC_BASE_URL).replace(/\/+$/, "");
+  const emulatorOrigin = text(env.EMULATOR_URL) === "" ? null : new URL(text(env.EMULATOR_URL)).origin;
+
+  const providers: Config["providers"] = {};
+  for (const id of providerIds) {
+    const prefix = id.toUpperCase();
+    const baseUrl = text(env[`${prefix}_BASE_URL`]).replace(/\/+$/, "");
+    const apiKey = text(env[`${prefix}_API_KEY`]);
+    if (baseUrl !== "" && apiKey !== "") providers[id] = { baseUrl, apiKey };
+  }
+
+  if (production) {
+    if (apiKeyHashes.some(([hash]) => developmentKeyHashes.has(hash))) {
+      throw new ConfigError("production must not accept the development API keys");
+    }
+    if (serverSecret.length < 32 || serverSecret === developmentSecret) {
+      throw new ConfigError("production needs its own SERVER_SECRET of at least 32 characters");
+    }
+    if (env.UPSTREAM || emulatorOrigin) throw new ConfigError("production must not use the emulator");
+    if (!publicBaseUrl.startsWith("https://")) throw new ConfigError("production needs an https PUBLIC_BASE_URL");
+    for (const [id, provider] of Object.entries(providers)) {
+      const url = new URL(provider.baseUrl);
+      if (url.protocol !== "https:" || isLoopbackHost(url.hostname)) {
+        throw new ConfigError(`${id.toUpperCase()}_BASE_URL must be a public https URL in production`);
+      }
+    }
+  } else if (serverSecret === "") {
+    throw new ConfigError("SERVER_SECRET is required");
+  }
+  if (publicBaseUrl === "") throw new ConfigError("PUBLIC_BASE_URL is required");
+
+  return {
+    environment,
+    publicBaseUrl,
+    apiKeyHashes,
+    serverSecret: serverSecret === "" ? developmentSecret : serverSecret,
+    emulatorOrigin: production ? null : emulatorOrigin,
+    jobDeadlineMs: positiveNumber(env.JOB_DEADLINE_SECONDS, 1800, "JOB_DEADLINE_SECONDS") * 1000,
+    maxOutputBytes: positiveNumber(env.MAX_OUTPUT_BYTES, 2 * 1024 ** 3, "MAX_OUTPUT_BYTES"),
+    providers,
+  };
+}
+
+/** localhost, *.localhost and loopback literals. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
+  return host === "localhost" || host.endsWith(".localhost") || /^127\./.test(host) || host === "::1";
+}
+
+/**
+ * The fetch used for every upstream request (provider APIs and media downloads). In
+ * development and tests an `UPSTREAM` service binding (the emulator) replaces the network.
+ */
+export function upstreamFetch(env: Env): typeof fetch {
+  const binding = env.UPSTREAM;
+  if (binding) return ((input: RequestInfo | URL, init?: RequestInit) => binding.fetch(input as RequestInfo, init)) as typeof fetch;
+  return fetch;
+}

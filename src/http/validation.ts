@@ -1,0 +1,53 @@
+/**
+ * @module http/validation — zod issues as `FieldError`s with JSON paths, and body parsing.
+ */
+import type { z } from "@hono/zod-openapi";
+import type { FieldError } from "./problem";
+import { ProblemError } from "./problem";
+
+/** `["input", "media", 0, "url"]` → `input.media[0].url`. */
+export function jsonPath(segments: ReadonlyArray<PropertyKey>): string {
+  let path = "";
+  for (const segment of segments) {
+    if (typeof segment === "number") path += `[${segment}]`;
+    else path += path === "" ? String(segment) : `.${String(segment)}`;
+  }
+  return path === "" ? "$" : path;
+}
+
+/** Converts zod issues to field errors, one per offending field, under `prefix`. */
+export function fieldErrors(error: z.ZodError, prefix: ReadonlyArray<PropertyKey> = []): FieldError[] {
+  const errors: FieldError[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) errors.push({ path: jsonPath([...prefix, ...issue.path, key]), message: "unknown field" });
+      continue;
+    }
+    let message = issue.message;
+    if (issue.code === "invalid_type" && issue.input === undefined) message = "required";
+    errors.push({ path: jsonPath([...prefix, ...issue.path]), message });
+  }
+  return errors;
+}
+
+/** Reads a JSON object body (at most `maxBytes`), or throws a 400/413/415 problem. */
+export async function readJsonObject(request: Request, maxBytes = 256 * 1024): Promise<Record<string, unknown>> {
+  const type = request.headers.get("content-type") ?? "";
+  if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    throw new ProblemError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
+  }
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > maxBytes) throw new ProblemError("payload_too_large", `The JSON body may be at most ${maxBytes} bytes.`);
+  const text = await request.text();
+  if (text.length > maxBytes) throw new ProblemError("payload_too_large", `The JSON body may be at most ${maxBytes} bytes.`);
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new ProblemError("invalid_request", "The body is not valid JSON.", [{ path: "$", message: "invalid JSON" }]);
+  }
+  if (!body || typeof body !== "object" || Array.isArray(body)) {
+    throw new ProblemError("invalid_request", "The body must be a JSON object.", [{ path: "$", message: "must be an object" }]);
+  }
+  return body as Record<string, unknown>;
+}

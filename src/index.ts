@@ -1,0 +1,9 @@
+/**
+ * @module index — the Worker entry: the app, and the Durable Object classes it binds.
+ */
+import { createApp } from "./app";
+
+export { JobObject } from "./jobs/job-object";
+
+const app = createApp();
+export default app;

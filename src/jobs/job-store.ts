@@ -1,0 +1,63 @@
+/**
+ * @module jobs/job-store — all SQL of a job's Durable Object.
+ *
+ * One row holds the job record; an append-only table holds every event that changed it.
+ * Migrations are append-only and run once, at start-up, inside `blockConcurrencyWhile`.
+ */
+import type { JobRecord } from "./job-types";
+
+const migrations: string[] = [
+  `CREATE TABLE job (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+   CREATE TABLE job_events (
+     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     at TEXT NOT NULL,
+     type TEXT NOT NULL,
+     status TEXT NOT NULL,
+     detail TEXT
+   );`,
+];
+
+export interface JobEventRow {
+  seq: number;
+  at: string;
+  type: string;
+  status: string;
+  detail: unknown;
+}
+
+export class JobStore {
+  constructor(private readonly sql: SqlStorage) {}
+
+  /** Applies the migrations this object has not seen yet. */
+  migrate(): void {
+    this.sql.exec("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY)");
+    const row = this.sql.exec<{ version: number | null }>("SELECT MAX(version) AS version FROM _migrations").one();
+    const applied = row.version ?? 0;
+    migrations.forEach((statement, index) => {
+      const version = index + 1;
+      if (version <= applied) return;
+      this.sql.exec(statement);
+      this.sql.exec("INSERT INTO _migrations (version) VALUES (?)", version);
+    });
+  }
+
+  load(): JobRecord | null {
+    const rows = this.sql.exec<{ data: string }>("SELECT data FROM job LIMIT 1").toArray();
+    return rows[0] ? (JSON.parse(rows[0].data) as JobRecord) : null;
+  }
+
+  save(job: JobRecord): void {
+    this.sql.exec("INSERT INTO job (id, data) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET data = excluded.data", job.id, JSON.stringify(job));
+  }
+
+  appendEvent(at: string, type: string, status: string, detail: unknown): void {
+    this.sql.exec("INSERT INTO job_events (at, type, status, detail) VALUES (?, ?, ?, ?)", at, type, status, detail === undefined ? null : JSON.stringify(detail));
+  }
+
+  events(): JobEventRow[] {
+    return this.sql
+      .exec<{ seq: number; at: string; type: string; status: string; detail: string | null }>("SELECT seq, at, type, status, detail FROM job_events ORDER BY seq")
+      .toArray()
+      .map((row) => ({ ...row, detail: row.detail === null ? null : JSON.parse(row.detail) }));
+  }
+}

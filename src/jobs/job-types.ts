@@ -1,0 +1,69 @@
+/**
+ * @module jobs/job-types — the job record: what a job's Durable Object persists.
+ *
+ * Public fields use the API's snake_case names so the job object is a projection, not a
+ * translation. Internal scheduling state (`*_due_at`, tries) never leaves the Durable Object.
+ */
+import type { I2vInput } from "../models/i2v";
+import type { ProviderId, UpstreamErrorKind } from "../providers/provider-adapter";
+
+export type JobStatus = "queued" | "running" | "completed" | "failed" | "canceled";
+export const terminalStatuses: ReadonlySet<JobStatus> = new Set(["completed", "failed", "canceled"]);
+
+export interface JobError {
+  code: string;
+  message: string;
+  retryable: boolean;
+}
+
+export interface Attempt {
+  provider: ProviderId;
+  upstream_id: string | null;
+  status: "submitting" | "running" | "completed" | "failed" | "abandoned";
+  upstream_status: string | null;
+  started_at: string;
+  ended_at: string | null;
+  error: JobError | null;
+}
+
+export interface JobOutput {
+  url: string;
+  content_type: string;
+  bytes: number;
+  sha256: string;
+  index: number;
+  /** R2 key (internal; the public `url` is derived from it). */
+  key: string;
+}
+
+/** A unit of scheduled work: due at `due_at` (ms since epoch), tried `tries` times. */
+export interface Due {
+  due_at: number;
+  tries: number;
+}
+
+export interface JobRecord {
+  id: string;
+  tenant: string;
+  model: "wan2.7-i2v";
+  input: I2vInput;
+  metadata: Record<string, string>;
+  /** Eligible providers in the order they are tried. */
+  providers: ProviderId[];
+  status: JobStatus;
+  progress: number | null;
+  created_at: string;
+  updated_at: string;
+  completed_at: string | null;
+  attempts: Attempt[];
+  outputs: JobOutput[];
+  error: JobError | null;
+  usage: { billed_seconds: number | null; images: number | null; estimated_cost_usd: number | null };
+  deadline_at: number;
+  submit: Due | null;
+  poll: Due | null;
+  /** Pending copy of the upstream result URLs into R2. */
+  copy: (Due & { urls: string[] }) | null;
+}
+
+export type { UpstreamErrorKind };

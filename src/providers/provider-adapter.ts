@@ -1,0 +1,80 @@
+/**
+ * @module providers/provider-adapter — the spec every upstream adapter implements.
+ *
+ * An adapter is a translation (STYLE.md §4): our normalised input → the provider's request
+ * body, and the provider's responses → `UpstreamTask` / `UpstreamError` values. It does no
+ * retrying, no backoff and no failover; those live once, in the job machine above it.
+ */
+import type { I2vInput, I2vMode } from "../models/i2v";
+
+export const providerIds = ["dashscope", "evolink", "pixeldojo", "aimlapi", "shortapi"] as const;
+export type ProviderId = (typeof providerIds)[number];
+
+/** The one error vocabulary every provider's failures are mapped into. */
+export type UpstreamErrorKind =
+  | "bad_request"
+  | "unauthorized"
+  | "out_of_credit"
+  | "rate_limited"
+  | "unavailable"
+  | "content_policy"
+  | "not_found"
+  | "timeout"
+  | "generation_failed"
+  | "canceled"
+  | "protocol";
+
+export interface UpstreamError {
+  kind: UpstreamErrorKind;
+  message: string;
+  /** True when trying again (later, or at another provider) may succeed. */
+  retryable: boolean;
+  retryAfterMs?: number;
+  httpStatus?: number;
+  providerCode?: string;
+}
+
+/** What an upstream says about a task. */
+export type UpstreamTask =
+  | { state: "pending" | "running"; progress: number | null; upstreamStatus: string }
+  | { state: "completed"; urls: string[]; upstreamStatus: string; billedSeconds?: number }
+  | { state: "failed"; error: UpstreamError; upstreamStatus: string };
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: UpstreamError };
+
+/** Everything an adapter needs from the outside, injected (no globals). */
+export interface AdapterContext {
+  fetch: typeof fetch;
+  baseUrl: string;
+  apiKey: string;
+  now: () => number;
+  /** Per-request timeout for the provider's API. */
+  timeoutMs?: number;
+}
+
+export interface VideoCapabilities {
+  modes: readonly I2vMode[];
+  /** Allowed durations: an inclusive range or an explicit list. */
+  durations: { min: number; max: number } | readonly number[];
+  resolutions: ReadonlyArray<"720p" | "1080p">;
+  drivingAudio: boolean;
+  seed: { min: number; max: number } | null;
+  watermark: boolean;
+  negativePrompt: boolean;
+  promptExtend: boolean;
+  callbacks: boolean;
+  cancel: boolean;
+  /** USD per output second, by resolution; null where the provider publishes no price. */
+  pricePerSecondUsd: Record<"720p" | "1080p", number | null>;
+}
+
+export interface VideoAdapter {
+  id: ProviderId;
+  /** Where the adapter's documentation came from (shown in /v1/models). */
+  displayName: string;
+  capabilities: VideoCapabilities;
+  submitVideo(input: I2vInput, options: { callbackUrl: string | null }, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>>;
+  getTask(upstreamId: string, context: AdapterContext): Promise<Result<UpstreamTask>>;
+  /** The upstream task id a callback body claims to be about (a hint only), or null. */
+  callbackTaskId?(body: unknown): string | null;
+}

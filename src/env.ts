@@ -157,5 +157,7 @@ export function isLoopbackHost(hostname: string): boolean {
 export function upstreamFetch(env: Env): typeof fetch {
   const binding = env.UPSTREAM;
   if (binding) return ((input: RequestInfo | URL, init?: RequestInit) => binding.fetch(input as RequestInfo, init)) as typeof fetch;
-  return fetch;
+  // A wrapper, not `fetch` itself: callers invoke it as a method (`context.fetch(…)`), and
+  // workerd's fetch throws "Illegal invocation" when called with a foreign `this`.
+  return (input, init) => fetch(input, init);
 }

@@ -1,9 +1,14 @@
 // Types for `env` and `exports` from "cloudflare:workers" inside tests.
-declare namespace Cloudflare {
-  interface Env extends import("../src/env").Env {
-    GATEWAY: Fetcher;
-  }
-  interface Exports {
-    default: Fetcher;
+import type { Env as GatewayEnv } from "../src/env";
+
+declare global {
+  namespace Cloudflare {
+    interface Env extends GatewayEnv {
+      GATEWAY: Fetcher;
+    }
+    interface GlobalProps {
+      mainModule: typeof import("./worker");
+      durableNamespaces: "JobObject";
+    }
   }
 }

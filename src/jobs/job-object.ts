@@ -11,6 +11,7 @@ import type { Config, Env } from "../env";
 import { loadConfig, upstreamFetch } from "../env";
 import { randomToken } from "../lib/ids";
 import { callbackToken } from "../lib/tokens";
+import type { CopiedObject } from "../media/copy-to-r2";
 import { copyToR2 } from "../media/copy-to-r2";
 import { extensionOf } from "../media/signatures";
 import { fetchableUrlProblem } from "../media/url-policy";
@@ -182,6 +183,7 @@ export class JobObject extends DurableObject<Env> {
     const job = this.job!;
     const urls = job.copy!.urls;
     const outputs: JobOutput[] = [];
+    const copies: Array<Pick<CopiedObject, "key" | "bytes" | "sha256" | "peakBufferedBytes" | "multipart">> = [];
     const config = this.config;
     for (const [index, url] of urls.entries()) {
       const result = await copyToR2({
@@ -197,9 +199,10 @@ export class JobObject extends DurableObject<Env> {
         await Promise.all(outputs.map((output) => this.env.MEDIA.delete(output.key)));
         return this.apply({ type: "copy_failed", error: result.error }, result.error);
       }
-      const { key, bytes, sha256, contentType } = result.value;
+      const { key, bytes, sha256, contentType, peakBufferedBytes, multipart } = result.value;
+      copies.push({ key, bytes, sha256, peakBufferedBytes, multipart });
       outputs.push({ url: `${config.publicBaseUrl}/media/${key}`, content_type: contentType, bytes, sha256, index, key });
     }
-    this.apply({ type: "copied", outputs }, { outputs: outputs.map(({ key, bytes, sha256 }) => ({ key, bytes, sha256 })) });
+    this.apply({ type: "copied", outputs }, { outputs: copies });
   }
 }

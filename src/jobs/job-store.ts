@@ -22,7 +22,8 @@ export interface JobEventRow {
   at: string;
   type: string;
   status: string;
-  detail: unknown;
+  /** JSON text (kept as text so it crosses Durable Object RPC unchanged). */
+  detail: string | null;
 }
 
 export class JobStore {
@@ -57,7 +58,6 @@ export class JobStore {
   events(): JobEventRow[] {
     return this.sql
       .exec<{ seq: number; at: string; type: string; status: string; detail: string | null }>("SELECT seq, at, type, status, detail FROM job_events ORDER BY seq")
-      .toArray()
-      .map((row) => ({ ...row, detail: row.detail === null ? null : JSON.parse(row.detail) }));
+      .toArray();
   }
 }

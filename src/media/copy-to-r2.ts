@@ -33,6 +33,8 @@ export interface CopiedObject {
   contentType: string;
   /** The most bytes this copy held in memory at once (a part, or 0 when piped). */
   peakBufferedBytes: number;
+  /** True when the length was unknown and a multipart upload was used. */
+  multipart: boolean;
 }
 
 export type CopyResult = { ok: true; value: CopiedObject } | { ok: false; error: JobError };
@@ -210,7 +212,7 @@ export async function copyToR2(options: CopyOptions): Promise<CopyResult> {
     }
     return {
       ok: true,
-      value: { key, bytes: inspect.bytes(), sha256: await inspect.sha256(), contentType, peakBufferedBytes },
+      value: { key, bytes: inspect.bytes(), sha256: await inspect.sha256(), contentType, peakBufferedBytes, multipart: length === null },
     };
   } catch (thrown) {
     if (multipart) await multipart.abort().catch(() => {});

@@ -1,0 +1,145 @@
+/**
+ * @module fault-plan
+ * The fault plan tests and chaos runs install with `PUT /__control/faults`: validation (a typo
+ * must fail loudly, not silently test nothing) and scoping (a global plan, overridden field by
+ * field by a per-provider plan).
+ */
+import { videoSizeProblem } from "./media-stream";
+
+/** Every fault the emulator knows; all optional. See ../../shared/EMULATOR.md. */
+export interface FaultPlan {
+  /** HTTP status the create call answers instead of creating (e.g. 429, 500, 503). */
+  submit_status?: number;
+  /** Probability that `submit_status` applies to a create call; default 1. */
+  submit_rate?: number;
+  /** Probability that a status query answers 500 or 503. */
+  status_error_rate?: number;
+  /** Probability, decided at creation, that a task ends failed. */
+  fail_rate?: number;
+  /** The provider's own failure code for failed tasks; default per provider. */
+  fail_code?: string | number;
+  /** Time from creation to the terminal state; default 2000 ms. */
+  duration_ms?: number;
+  /** Probability that a task's callbacks are never sent. */
+  callback_drop_rate?: number;
+  /** Extra identical copies of the terminal callback. */
+  callback_duplicates?: number;
+  /** Extra delay before the first callback. */
+  callback_delay_ms?: number;
+  /** Also send a stale `processing` callback after the terminal one. */
+  callback_shuffle?: boolean;
+  /** Total size of each video output, padded with an MP4 `free` box; default the clip's size. */
+  media_bytes?: number;
+  /** Serve outputs without Content-Length. */
+  media_no_length?: boolean;
+  /** Probability that a file download is cut about halfway. */
+  media_abort_rate?: number;
+  /** Output URL lifetime; default the provider's documented lifetime. */
+  url_ttl_ms?: number;
+  /** Create calls get the provider's out-of-credit answer. */
+  credit_exhausted?: boolean;
+  /** Seeds the fault PRNG (installing a plan with a seed restarts the sequence). */
+  seed?: number;
+}
+
+type Check = (value: unknown) => string | null;
+
+const rate: Check = (value) =>
+  typeof value === "number" && value >= 0 && value <= 1 ? null : "must be a number from 0 to 1";
+const flag: Check = (value) => (typeof value === "boolean" ? null : "must be a boolean");
+const integer =
+  (min: number, max: number): Check =>
+  (value) =>
+    Number.isInteger(value) && (value as number) >= min && (value as number) <= max
+      ? null
+      : `must be an integer from ${min} to ${max}`;
+const failCode: Check = (value) =>
+  (typeof value === "string" && value !== "") || Number.isInteger(value)
+    ? null
+    : "must be a non-empty string or an integer";
+const mediaBytes: Check = (value) =>
+  integer(0, 2 ** 40)(value) ?? videoSizeProblem(value as number);
+
+const FIELD_CHECKS: Record<keyof FaultPlan, Check> = {
+  submit_status: integer(400, 599),
+  submit_rate: rate,
+  status_error_rate: rate,
+  fail_rate: rate,
+  fail_code: failCode,
+  duration_ms: integer(0, 3_600_000),
+  callback_drop_rate: rate,
+  callback_duplicates: integer(0, 20),
+  callback_delay_ms: integer(0, 600_000),
+  callback_shuffle: flag,
+  media_bytes: mediaBytes,
+  media_no_length: flag,
+  media_abort_rate: rate,
+  url_ttl_ms: integer(0, 30 * 24 * 3_600_000),
+  credit_exhausted: flag,
+  seed: integer(0, 4294967295),
+};
+
+/** A validated plan and its scope (`null` = global). */
+export type ParsedFaultPlan =
+  | { ok: true; provider: string | null; plan: FaultPlan }
+  | { ok: false; message: string };
+
+/**
+ * Validates a fault plan body.
+ * @example
+ * parseFaultPlan({ provider: "evolink", fail_rate: 1 }, ["evolink"])
+ * // { ok: true, provider: "evolink", plan: { fail_rate: 1 } }
+ */
+export function parseFaultPlan(input: unknown, providers: readonly string[]): ParsedFaultPlan {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return { ok: false, message: "the fault plan must be a JSON object" };
+  }
+  const plan: Record<string, unknown> = {};
+  let provider: string | null = null;
+  for (const [key, value] of Object.entries(input)) {
+    if (key === "provider") {
+      if (typeof value !== "string" || !providers.includes(value)) {
+        return { ok: false, message: `provider must be one of: ${providers.join(", ")}` };
+      }
+      provider = value;
+      continue;
+    }
+    if (!Object.hasOwn(FIELD_CHECKS, key)) {
+      const known = ["provider", ...Object.keys(FIELD_CHECKS)].join(", ");
+      return { ok: false, message: `unknown fault field "${key}"; known fields: ${known}` };
+    }
+    const problem = FIELD_CHECKS[key as keyof FaultPlan](value);
+    if (problem !== null) return { ok: false, message: `${key} ${problem}` };
+    plan[key] = value;
+  }
+  return { ok: true, provider, plan: plan as FaultPlan };
+}
+
+/** The installed plans. */
+export interface FaultBook {
+  /** Replaces the plan of one scope (`null` = global). */
+  set(provider: string | null, plan: FaultPlan): void;
+  /** Removes every plan. */
+  reset(): void;
+  /** The plan that applies to `provider`: global fields overridden by the provider's own. */
+  effective(provider: string): FaultPlan;
+  /** Everything installed, for `GET /__control/faults`. */
+  snapshot(): { global: FaultPlan; providers: Record<string, FaultPlan> };
+}
+
+export function createFaultBook(): FaultBook {
+  let global: FaultPlan = {};
+  let scoped = new Map<string, FaultPlan>();
+  return {
+    set(provider, plan) {
+      if (provider === null) global = { ...plan };
+      else scoped.set(provider, { ...plan });
+    },
+    reset() {
+      global = {};
+      scoped = new Map();
+    },
+    effective: (provider) => ({ ...global, ...scoped.get(provider) }),
+    snapshot: () => ({ global: { ...global }, providers: Object.fromEntries(scoped) }),
+  };
+}

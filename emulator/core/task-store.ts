@@ -1,0 +1,106 @@
+/**
+ * @module task-store
+ * Emulated tasks and their lifecycle. A task's status is never stored: it is computed from the
+ * injected clock whenever someone asks, so tests advance time by moving the clock and no timer
+ * has to run for a task to progress. Everything that could vary (failure, outputs, sizes,
+ * URL expiry) is decided once at creation.
+ */
+import type { MediaSpec } from "./media-stream";
+
+export type TaskStatus = "pending" | "processing" | "completed" | "failed" | "cancelled";
+
+/** Where a task is at one instant. `progress` is 0–100. */
+export interface TaskPhase {
+  status: TaskStatus;
+  progress: number;
+}
+
+/** One output file, served at `url` until `expiresAt`. */
+export interface OutputFile {
+  /** Last path segment, e.g. "0.mp4". */
+  name: string;
+  url: string;
+  contentType: string;
+  expiresAt: number;
+  spec: MediaSpec;
+  /** Filled lazily the first time someone asks (hashing 500 MB is not free). */
+  sha256?: string;
+}
+
+/** One callback delivery attempt (or the decision not to send), for `/__control/tasks`. */
+export interface CallbackAttempt {
+  url: string;
+  /** `terminal`: the real one; `duplicate`: an injected copy; `stale`: an injected out-of-order processing body. */
+  kind: "terminal" | "duplicate" | "stale";
+  /** 1 for the first try, 2–4 for the retries. */
+  attempt: number;
+  at: number;
+  /** HTTP status received, or null when the request failed or was not sent. */
+  status: number | null;
+  error?: string;
+  /** True when the fault plan dropped the callback (nothing was sent). */
+  dropped?: boolean;
+}
+
+/** A task as the core keeps it. `Data` is the personality's own record (model, duration…). */
+export interface EmulatedTask<Data = unknown> {
+  provider: string;
+  id: string;
+  createdAt: number;
+  /** Creation to terminal state. */
+  durationMs: number;
+  /** Set at creation when the task is destined to fail. */
+  failure: { code: string | number; message: string } | null;
+  cancelledAt: number | null;
+  /** Exposed by the personality only once completed. */
+  outputs: OutputFile[];
+  callbackUrl: string | null;
+  callbacks: CallbackAttempt[];
+  data: Data;
+}
+
+/** The first quarter of a task's life is spent queued, the rest processing. */
+const PENDING_SHARE = 0.25;
+
+/**
+ * The phase of `task` at instant `at`.
+ * @example phaseAt(task, task.createdAt + task.durationMs) // { status: "completed", progress: 100 }
+ */
+export function phaseAt(task: EmulatedTask, at: number): TaskPhase {
+  const terminalAt = task.createdAt + task.durationMs;
+  if (task.cancelledAt !== null && task.cancelledAt < terminalAt && at >= task.cancelledAt) {
+    return { status: "cancelled", progress: 0 };
+  }
+  if (at >= terminalAt) {
+    return task.failure === null ? { status: "completed", progress: 100 } : { status: "failed", progress: 0 };
+  }
+  const elapsed = Math.max(0, at - task.createdAt);
+  if (elapsed < task.durationMs * PENDING_SHARE) return { status: "pending", progress: 0 };
+  const progress = Math.floor((elapsed / task.durationMs) * 100);
+  return { status: "processing", progress: Math.min(99, Math.max(1, progress)) };
+}
+
+/** True for states no task leaves. */
+export function isTerminal(status: TaskStatus): boolean {
+  return status === "completed" || status === "failed" || status === "cancelled";
+}
+
+/** In-memory tasks, keyed by provider and id (ids are only unique within a provider). */
+export interface TaskStore {
+  add(task: EmulatedTask): void;
+  get<Data>(provider: string, id: string): EmulatedTask<Data> | undefined;
+  list(): EmulatedTask[];
+  clear(): void;
+}
+
+export function createTaskStore(): TaskStore {
+  const tasks = new Map<string, EmulatedTask>();
+  const key = (provider: string, id: string) => `${provider}\u0000${id}`;
+  return {
+    add: (task) => void tasks.set(key(task.provider, task.id), task),
+    get: <Data>(provider: string, id: string) =>
+      tasks.get(key(provider, id)) as EmulatedTask<Data> | undefined,
+    list: () => [...tasks.values()],
+    clear: () => tasks.clear(),
+  };
+}

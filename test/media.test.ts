@@ -1,0 +1,60 @@
+import { env } from "cloudflare:workers";
+import { beforeAll, describe, expect, it } from "vitest";
+import { gateway } from "./helpers";
+
+const key = "outputs/job_test/abc/0.mp4";
+const body = new Uint8Array(1000).map((_, index) => index % 251);
+
+beforeAll(async () => {
+  await env.MEDIA.put(key, body, { httpMetadata: { contentType: "video/mp4" } });
+});
+
+describe("GET /media/{key}", () => {
+  it("streams the whole object with permanent-link headers", async () => {
+    const response = await gateway(`/media/${key}`, { key: null });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toBe("video/mp4");
+    expect(response.headers.get("content-length")).toBe("1000");
+    expect(response.headers.get("accept-ranges")).toBe("bytes");
+    expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(response.headers.get("etag")).toMatch(/^"[0-9a-f]+"$/);
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(body);
+  });
+
+  it.each([
+    ["bytes=0-99", 0, 100],
+    ["bytes=900-", 900, 100],
+    ["bytes=-10", 990, 10],
+  ])("answers Range %s with 206 and exactly those bytes", async (range, offset, length) => {
+    const response = await gateway(`/media/${key}`, { key: null, headers: { range } });
+    expect(response.status).toBe(206);
+    expect(response.headers.get("content-range")).toBe(`bytes ${offset}-${offset + length - 1}/1000`);
+    expect(response.headers.get("content-length")).toBe(String(length));
+    expect(new Uint8Array(await response.arrayBuffer())).toEqual(body.slice(offset, offset + length));
+  });
+
+  it("answers an unsatisfiable range with 416", async () => {
+    const response = await gateway(`/media/${key}`, { key: null, headers: { range: "bytes=5000-" } });
+    expect(response.status).toBe(416);
+    expect(response.headers.get("content-range")).toBe("bytes */1000");
+  });
+
+  it("answers HEAD with the headers and no body", async () => {
+    const response = await gateway(`/media/${key}`, { key: null, method: "HEAD" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-length")).toBe("1000");
+    expect(await response.text()).toBe("");
+  });
+
+  it("answers a matching If-None-Match with 304", async () => {
+    const etag = (await gateway(`/media/${key}`, { key: null, method: "HEAD" })).headers.get("etag")!;
+    const response = await gateway(`/media/${key}`, { key: null, headers: { "if-none-match": etag } });
+    expect(response.status).toBe(304);
+  });
+
+  it("404s an unknown key", async () => {
+    const response = await gateway("/media/outputs/nope.mp4", { key: null });
+    expect(response.status).toBe(404);
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+  });
+});

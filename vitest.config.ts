@@ -18,7 +18,9 @@ export default defineConfig({
         bindings: {
           PUBLIC_BASE_URL: "http://gateway.test",
           EMULATOR_URL: "http://emulator.test",
-          EVOLINK_BASE_URL: "http://emulator.test/evolink",
+          ...Object.fromEntries(
+            ["dashscope", "evolink", "pixeldojo", "aimlapi", "shortapi"].map((id) => [`${id.toUpperCase()}_BASE_URL`, `http://emulator.test/${id}`]),
+          ),
         },
         serviceBindings: {
           UPSTREAM: { name: kCurrentWorker, entrypoint: "Emulator" },

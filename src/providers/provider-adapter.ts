@@ -66,6 +66,10 @@ export interface VideoCapabilities {
   cancel: boolean;
   /** USD per output second, by resolution; null where the provider publishes no price. */
   pricePerSecondUsd: Record<"720p" | "1080p", number | null>;
+  /** How often to poll a running task: first delay and ceiling (the provider's advice and limits). */
+  polling: { baseMs: number; maxMs: number };
+  /** A task that has not started running after this long is considered stuck (failover). */
+  startDeadlineMs: number;
 }
 
 export interface VideoAdapter {
@@ -77,4 +81,6 @@ export interface VideoAdapter {
   getTask(upstreamId: string, context: AdapterContext): Promise<Result<UpstreamTask>>;
   /** The upstream task id a callback body claims to be about (a hint only), or null. */
   callbackTaskId?(body: unknown): string | null;
+  /** Cancels a task upstream, where the provider allows it (only when `capabilities.cancel`). */
+  cancel?(upstreamId: string, context: AdapterContext): Promise<Result<void>>;
 }

@@ -122,6 +122,8 @@ export const evolinkAdapter: VideoAdapter = {
     callbacks: true,
     cancel: false,
     pricePerSecondUsd: { "720p": null, "1080p": null }, // not published (providers.md §2.7)
+    polling: { baseMs: 1_000, maxMs: 15_000 }, // callbacks do the work; polling is the backstop
+    startDeadlineMs: 10 * 60_000,
   },
 
   async submitVideo(input, options, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>> {

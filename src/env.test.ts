@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { createApp } from "./app";
+import type { Env } from "./env";
+import { ConfigError, loadConfig, upstreamFetch } from "./env";
+import { sha256Hex } from "./lib/encoding";
+
+const productionSecret = "a-long-production-secret-0123456789abcdef";
+
+async function productionEnv(overrides: Partial<Env> = {}): Promise<Env> {
+  return {
+    JOBS: {} as Env["JOBS"],
+    MEDIA: {} as R2Bucket,
+    ENVIRONMENT: "production",
+    PUBLIC_BASE_URL: "https://wan.example.com",
+    API_KEYS: JSON.stringify({ [await sha256Hex("a-real-customer-key")]: "acme" }),
+    SERVER_SECRET: productionSecret,
+    EVOLINK_BASE_URL: "https://api.evolink.ai",
+    EVOLINK_API_KEY: "sk-evo-real",
+    ...overrides,
+  };
+}
+
+describe("production configuration", () => {
+  it("accepts a proper production setup", async () => {
+    const config = loadConfig(await productionEnv());
+    expect(config.environment).toBe("production");
+    expect(config.emulatorOrigin).toBeNull();
+    expect(Object.keys(config.providers)).toEqual(["evolink"]);
+  });
+
+  it.each([
+    ["the dev key", async () => ({ API_KEYS: JSON.stringify({ [await sha256Hex("wan-edge-dev-key")]: "dev" }) })],
+    ["the other dev key", async () => ({ API_KEYS: JSON.stringify({ [await sha256Hex("wan-edge-other-key")]: "other" }) })],
+    ["the development server secret", async () => ({ SERVER_SECRET: "wan-edge-development-server-secret-not-for-production" })],
+    ["a short server secret", async () => ({ SERVER_SECRET: "short" })],
+    ["no server secret", async () => ({ SERVER_SECRET: undefined })],
+    ["the emulator URL", async () => ({ EMULATOR_URL: "http://127.0.0.1:8788" })],
+    ["an UPSTREAM binding", async () => ({ UPSTREAM: {} as Fetcher })],
+    ["a plain-http provider", async () => ({ EVOLINK_BASE_URL: "http://api.evolink.ai" })],
+    ["a loopback provider (the emulator)", async () => ({ EVOLINK_BASE_URL: "https://127.0.0.1:8788/evolink" })],
+    ["a plain-http public base URL", async () => ({ PUBLIC_BASE_URL: "http://wan.example.com" })],
+    ["malformed API_KEYS", async () => ({ API_KEYS: "not json" })],
+    ["raw keys instead of hashes", async () => ({ API_KEYS: JSON.stringify({ "wan-edge-dev-key": "dev" }) })],
+  ])("refuses %s", async (_name, change) => {
+    const env = await productionEnv(await change());
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+  });
+
+  it("answers every request with a 500 that reveals nothing when misconfigured", async () => {
+    const env = await productionEnv({ API_KEYS: JSON.stringify({ [await sha256Hex("wan-edge-dev-key")]: "dev" }) });
+    const response = await createApp().request("/v1/jobs/job_0000000000aaaaaaaaaaaaaaaa", { headers: { authorization: "Bearer wan-edge-dev-key" } }, env);
+    expect(response.status).toBe(500);
+    const text = await response.text();
+    expect(text).toContain("misconfigured");
+    expect(text).not.toContain("wan-edge-dev-key");
+    expect(text).not.toContain("API_KEYS");
+    expect(text).not.toContain(productionSecret);
+  });
+
+  it("starts with no API keys at all: every /v1 request is 401", async () => {
+    const env = await productionEnv({ API_KEYS: undefined });
+    const response = await createApp().request("/v1/jobs/job_0000000000aaaaaaaaaaaaaaaa", { headers: { authorization: "Bearer wan-edge-dev-key" } }, env);
+    expect(response.status).toBe(401);
+  });
+});
+
+describe("upstream fetch", () => {
+  it("uses the network in production and can be called as a method", async () => {
+    const context = { fetch: upstreamFetch(await productionEnv()) };
+    // workerd throws "Illegal invocation" if global fetch is called with a foreign `this`;
+    // an unparseable URL proves the call reached fetch itself.
+    await expect(context.fetch("not a url")).rejects.toThrow(/Invalid URL|URL/);
+  });
+});

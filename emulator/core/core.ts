@@ -9,7 +9,7 @@ import { createFaultBook, type FaultBook, type FaultPlan } from "./fault-plan";
 import { digestMedia, naturalMediaBytes, type MediaKind } from "./media-stream";
 import { createFaultRandom, type FaultRandom } from "./random";
 import { createRequestLog, type RequestLog } from "./request-log";
-import { createTaskStore, phaseAt, type EmulatedTask, type OutputFile, type TaskPhase, type TaskStore } from "./task-store";
+import { createTaskStore, isTerminal, phaseAt, type EmulatedTask, type OutputFile, type TaskPhase, type TaskStore } from "./task-store";
 
 /** Default time from creation to the terminal state. */
 export const DEFAULT_DURATION_MS = 2000;
@@ -58,6 +58,16 @@ export interface EmulatorCore {
   taskPhase(task: EmulatedTask): TaskPhase;
   /** Creates and stores a task, applying the provider's fault plan (duration, failure, sizes, URL lifetime). */
   launchTask<Data>(spec: LaunchSpec<Data>): EmulatedTask<Data>;
+  /**
+   * Cancels a task that has not reached its terminal state yet; false if it already had.
+   * Whether a provider allows it in the current phase is the personality's decision.
+   */
+  cancelTask(task: EmulatedTask): boolean;
+  /**
+   * Waits (on the injected clock) until the task is terminal and returns that phase: how a
+   * personality emulates a synchronous API on top of the same task machinery.
+   */
+  awaitTerminal(task: EmulatedTask): Promise<TaskPhase>;
   /** Delivers the task's callbacks in the background of the request that created it. */
   scheduleCallbacks(
     task: EmulatedTask,
@@ -131,6 +141,18 @@ export function createCore(options: CoreOptions): EmulatorCore {
     log,
     launchTask,
     taskPhase: (task) => phaseAt(task, options.now()),
+    cancelTask(task) {
+      if (isTerminal(phaseAt(task, options.now()).status)) return false;
+      task.cancelledAt = options.now();
+      return true;
+    },
+    async awaitTerminal(task) {
+      const terminalAt = Math.min(task.createdAt + task.durationMs, task.cancelledAt ?? Infinity);
+      const wait = terminalAt - options.now();
+      // No zero-length sleep: a test clock only fires sleeps when the test advances it.
+      if (wait > 0) await options.sleep(wait);
+      return phaseAt(task, Math.max(options.now(), terminalAt));
+    },
     scheduleCallbacks(task, context, render, policy) {
       const environment = {
         now: options.now,

@@ -4,6 +4,10 @@
  * `personalities/<name>.ts` exporting a `Personality` and list it here.
  */
 import type { Personality } from "../core/personality";
+import { aimlapi } from "./aimlapi";
+import { dashscope } from "./dashscope";
 import { evolink } from "./evolink";
+import { pixeldojo } from "./pixeldojo";
+import { shortapi } from "./shortapi";
 
-export const personalities: readonly Personality[] = [evolink];
+export const personalities: readonly Personality[] = [dashscope, evolink, pixeldojo, aimlapi, shortapi];

@@ -13,7 +13,7 @@ describe("PUT /__control/faults", () => {
     [[1, 2], "must be a JSON object"],
     [{ fail_rate: 1.5 }, "fail_rate must be a number from 0 to 1"],
     [{ fail_rte: 1 }, 'unknown fault field "fail_rte"'],
-    [{ provider: "nobody", fail_rate: 1 }, "provider must be one of: evolink"],
+    [{ provider: "nobody", fail_rate: 1 }, "provider must be one of: dashscope, evolink, pixeldojo, aimlapi, shortapi"],
     [{ submit_status: 200 }, "submit_status must be an integer from 400 to 599"],
     [{ callback_shuffle: "yes" }, "callback_shuffle must be a boolean"],
     [{ media_bytes: SAMPLE_MP4.length + 3 }, "media_bytes must be"],
@@ -133,7 +133,8 @@ describe("log, tasks and state", () => {
     for (const path of ["/", "/__control/health"]) {
       const response = await harness.request("GET", path);
       expect(response.status).toBe(200);
-      expect(await response.json()).toMatchObject({ ok: true, personalities: [{ name: "evolink", prefix: "/evolink" }] });
+      const names = ["dashscope", "evolink", "pixeldojo", "aimlapi", "shortapi"];
+      expect(await response.json()).toMatchObject({ ok: true, personalities: names.map((name) => ({ name, prefix: `/${name}` })) });
     }
   });
 

@@ -2,7 +2,7 @@
  * @module test-harness
  * An emulator wired for tests: a virtual clock that only moves when the test says so, a
  * `sleep` driven by that clock (so 1/2/4 s callback retries take no real time), a recording
- * `callbackFetch`, and helpers that speak EvoLink and the control API.
+ * `callbackFetch`, helpers that speak EvoLink and the control API, and output downloads.
  */
 import { createEmulator, type Emulator } from "./emulator";
 
@@ -27,6 +27,11 @@ export interface Harness {
   advance(ms: number): Promise<void>;
   /** Moves the clock through every pending sleep until background work is done. */
   runTimers(): Promise<void>;
+  /**
+   * Settles a request that itself waits on the clock (a synchronous provider call), firing
+   * due sleeps in order as they appear; the clock moves only as far as those sleeps.
+   */
+  drive<T>(promise: Promise<T>): Promise<T>;
   callbacks: RecordedCallback[];
   respondToCallbacks(responder: CallbackResponder): void;
   request(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string> }): Promise<Response>;
@@ -101,6 +106,24 @@ export function createHarness(): Harness {
       while (timers.length > 0) await fireUntil(Math.min(...timers.map((timer) => timer.due)));
       await Promise.all(background);
     },
+    async drive(promise) {
+      let done = false;
+      promise.then(
+        () => void (done = true),
+        () => void (done = true),
+      );
+      // Bounded, so a request that never sleeps nor settles fails the test instead of hanging it.
+      for (let idle = 0; !done && idle < 1000; ) {
+        await settle();
+        const next = timers.sort((a, b) => a.due - b.due)[0];
+        if (done || next === undefined) {
+          idle += 1;
+          continue;
+        }
+        await fireUntil(next.due);
+      }
+      return promise;
+    },
     callbacks,
     respondToCallbacks: (next) => void (responder = next),
     request,
@@ -131,4 +154,48 @@ export async function measureBody(body: ReadableStream<Uint8Array>): Promise<{ b
   await body.pipeThrough(counter).pipeTo(digest);
   const hex = [...new Uint8Array(await digest.digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
   return { bytes, sha256: hex };
+}
+
+/** Downloads an output URL the emulator handed out (through the harness, not the network). */
+export async function download(harness: Harness, url: string): Promise<{ response: Response; bytes: Uint8Array }> {
+  const { pathname, search } = new URL(url);
+  const response = await harness.request("GET", pathname + search);
+  return { response, bytes: new Uint8Array(await response.arrayBuffer()) };
+}
+
+/** SHA-256 hex of bytes in memory (small outputs). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** True for a file that starts like an MP4 (`ftyp` box) or a PNG (signature). */
+export const isMp4 = (bytes: Uint8Array) => String.fromCharCode(...bytes.subarray(4, 8)) === "ftyp";
+export const isPng = (bytes: Uint8Array) => [...bytes.subarray(0, 8)].join() === "137,80,78,71,13,10,26,10";
+
+/** The `/__control/tasks` record of one task. */
+export async function taskRecord(harness: Harness, id: string): Promise<{
+  status: string;
+  output_urls: string[];
+  output_sha256: string[];
+  output_bytes: number[];
+  callbacks: Array<{ kind: string; attempt: number; status: number | null; dropped?: boolean }>;
+  data: Record<string, unknown>;
+}> {
+  const record = (await harness.tasks()).find((task) => task.id === id);
+  if (record === undefined) throw new Error(`no task ${id} in /__control/tasks`);
+  return record as never;
+}
+
+/** Downloads every output of a task and checks kind, size and hash against `/__control/tasks`. */
+export async function expectOutputsMatch(harness: Harness, id: string, urls: string[], kind: "video" | "image"): Promise<void> {
+  const record = await taskRecord(harness, id);
+  if (JSON.stringify(record.output_urls) !== JSON.stringify(urls)) throw new Error(`URLs differ from the task record: ${urls.join(", ")}`);
+  for (const [index, url] of urls.entries()) {
+    const { response, bytes } = await download(harness, url);
+    if (response.status !== 200) throw new Error(`${url} answered ${response.status}`);
+    if (!(kind === "video" ? isMp4(bytes) : isPng(bytes))) throw new Error(`${url} is not a valid ${kind}`);
+    if (bytes.length !== record.output_bytes[index]) throw new Error(`${url} size differs from the task record`);
+    if ((await sha256Hex(bytes)) !== record.output_sha256[index]) throw new Error(`${url} hash differs from the task record`);
+  }
 }

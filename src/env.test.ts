@@ -9,6 +9,7 @@ const productionSecret = "a-long-production-secret-0123456789abcdef";
 async function productionEnv(overrides: Partial<Env> = {}): Promise<Env> {
   return {
     JOBS: {} as Env["JOBS"],
+    BREAKERS: {} as Env["BREAKERS"],
     MEDIA: {} as R2Bucket,
     ENVIRONMENT: "production",
     PUBLIC_BASE_URL: "https://wan.example.com",

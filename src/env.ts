@@ -6,6 +6,7 @@
  * provider URLs or the development server secret — it refuses to serve instead.
  */
 import type { JobObject } from "./jobs/job-object";
+import type { ProviderBreaker } from "./routing/circuit-breaker";
 import type { ProviderId } from "./providers/provider-adapter";
 import { providerIds } from "./providers/provider-adapter";
 
@@ -19,6 +20,10 @@ export interface Env {
   EMULATOR_URL?: string;
   JOB_DEADLINE_SECONDS?: string;
   MAX_OUTPUT_BYTES?: string;
+  PROVIDER_ORDER?: string;
+  BREAKER_THRESHOLD?: string;
+  BREAKER_COOLDOWN_SECONDS?: string;
+  BREAKERS: DurableObjectNamespace<ProviderBreaker>;
   /** Development/test only: every upstream request goes through this service (the emulator). */
   UPSTREAM?: Fetcher;
   [key: string]: unknown;
@@ -40,6 +45,8 @@ export interface Config {
   jobDeadlineMs: number;
   maxOutputBytes: number;
   providers: Partial<Record<ProviderId, ProviderConfig>>;
+  /** Preferred provider order for `provider: "auto"` (PROVIDER_ORDER); the rest follow by price. */
+  providerOrder: ProviderId[];
 }
 
 /** Thrown when configuration is unusable; rendered as a 500 without details. */
@@ -132,6 +139,14 @@ function parseConfig(env: Env): Config {
   }
   if (publicBaseUrl === "") throw new ConfigError("PUBLIC_BASE_URL is required");
 
+  const providerOrder = text(env.PROVIDER_ORDER)
+    .split(",")
+    .map((id) => id.trim())
+    .filter((id) => id !== "");
+  for (const id of providerOrder) {
+    if (!(providerIds as readonly string[]).includes(id)) throw new ConfigError(`PROVIDER_ORDER names an unknown provider: ${id}`);
+  }
+
   return {
     environment,
     publicBaseUrl,
@@ -141,6 +156,7 @@ function parseConfig(env: Env): Config {
     jobDeadlineMs: positiveNumber(env.JOB_DEADLINE_SECONDS, 1800, "JOB_DEADLINE_SECONDS") * 1000,
     maxOutputBytes: positiveNumber(env.MAX_OUTPUT_BYTES, 2 * 1024 ** 3, "MAX_OUTPUT_BYTES"),
     providers,
+    providerOrder: [...new Set(providerOrder)] as ProviderId[],
   };
 }
 

@@ -103,9 +103,9 @@ describe("a wan2.7-i2v job end to end", () => {
     expect((await eventTypes(json.id)).filter((type) => type === "copied")).toHaveLength(1);
   });
 
-  it("retries a create that answered 503, then completes", async () => {
+  it("retries a create that answered 503 at the only allowed provider, then completes", async () => {
     await setFaults({ provider: "evolink", submit_status: 503 });
-    const { json } = await submit();
+    const { json } = await submit({ first_frame: image }, { provider: "evolink" });
     expect(json.status).toBe("queued");
     expect(json.attempts).toEqual([expect.objectContaining({ status: "failed", upstream_id: null, error: expect.objectContaining({ code: "upstream_unavailable" }) })]);
     await resetEmulator();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { gateway, getJob, image, otherKey, submit } from "./helpers";
+import { emulatorLog, gateway, getJob, image, otherKey, submit } from "./helpers";
 
 describe("authentication", () => {
   it("rejects a request without a key with a 401 problem", async () => {
@@ -66,13 +66,15 @@ describe("POST /v1/jobs validation", () => {
   });
 
   it("answers 503 no_provider naming the feature that excluded each provider", async () => {
-    const { response, json } = await submit({ first_frame: image, seed: 0 }, { provider: ["evolink", "dashscope"] });
+    const postsBefore = (await emulatorLog()).filter((entry) => entry.method === "POST").length;
+    const { response, json } = await submit({ first_frame: image, seed: 0 }, { provider: ["evolink", "shortapi"] });
     expect(response.status).toBe(503);
     expect(json.code).toBe("no_provider");
     expect(json.excluded).toEqual([
       { provider: "evolink", reason: "seed 0 is outside 1–2147483647" },
-      { provider: "dashscope", reason: expect.any(String) },
+      { provider: "shortapi", reason: "seed is not supported" },
     ]);
+    expect((await emulatorLog()).filter((entry) => entry.method === "POST")).toHaveLength(postsBefore);
   });
 });
 

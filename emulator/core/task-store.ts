@@ -60,7 +60,7 @@ export interface EmulatedTask<Data = unknown> {
 }
 
 /** The first quarter of a task's life is spent queued, the rest processing. */
-const PENDING_SHARE = 0.25;
+export const PENDING_SHARE = 0.25;
 
 /**
  * The phase of `task` at instant `at`.

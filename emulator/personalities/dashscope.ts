@@ -8,7 +8,7 @@
 import { Hono, type Context } from "hono";
 import type { EmulatorCore, OutputRequest } from "../core/core";
 import type { Personality } from "../core/personality";
-import type { EmulatedTask, TaskPhase } from "../core/task-store";
+import { PENDING_SHARE, type EmulatedTask, type TaskPhase } from "../core/task-store";
 import { parseDashscopeImage, parseDashscopeVideo, type DashscopeImageRequest, type DashscopeVideoRequest } from "./dashscope-request";
 import { bearerKey, readJson, submitFaultHits, type Validated } from "./validation";
 
@@ -138,8 +138,9 @@ function renderTask(task: DashscopeTask, phase: TaskPhase): Record<string, unkno
     task_status: STATUS_NAMES[phase.status],
     submit_time: formatTime(task.createdAt),
   };
-  // The task leaves PENDING after the first quarter of its life (task-store's PENDING_SHARE).
-  if (phase.status !== "pending" && phase.status !== "cancelled") output.scheduled_time = formatTime(task.createdAt + task.durationMs / 4);
+  if (phase.status !== "pending" && phase.status !== "cancelled") {
+    output.scheduled_time = formatTime(task.createdAt + task.durationMs * PENDING_SHARE);
+  }
   const endedAt = task.cancelledAt ?? task.createdAt + task.durationMs;
   const request = task.data.request;
   switch (phase.status) {

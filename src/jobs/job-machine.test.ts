@@ -16,6 +16,8 @@ function job(overrides: Partial<JobRecord> = {}): JobRecord {
     input: { first_frame: "https://e.com/a.png", mode: "first_frame", resolution: "720p", duration: 5, prompt_extend: false, watermark: false },
     metadata: {},
     providers: ["evolink"],
+    provider_cursor: 0,
+    skip_providers: [],
     status: "queued",
     progress: 0,
     created_at: new Date(t0).toISOString(),
@@ -40,7 +42,11 @@ const genFailed: UpstreamError = { kind: "generation_failed", message: "no conte
 const unavailable: UpstreamError = { kind: "unavailable", message: "503", retryable: true, httpStatus: 503 };
 const badRequest: UpstreamError = { kind: "bad_request", message: "bad", retryable: false, httpStatus: 400 };
 
-const running = transition(job(), { type: "submitted", provider: "evolink", upstreamId: "task-unified-1-abcdefgh", task: pending }, t0, policy);
+function accept(upstreamId: string, task: UpstreamTask, provider: "evolink" | "dashscope" = "evolink"): JobEvent {
+  return { type: "submitted", provider, upstreamId, task, startDeadlineMs: 600_000, polling: { baseMs: 1_000, maxMs: 15_000 }, pricePerSecondUsd: 0.1 };
+}
+
+const running = transition(job(), accept("task-unified-1-abcdefgh", pending), t0, policy);
 const copying = transition(running, { type: "observed", task: completed }, t0 + 5_000, policy);
 const done = transition(copying, { type: "copied", outputs: [] }, t0 + 6_000, policy);
 const failed = transition(running, { type: "observed", task: { state: "failed", error: badRequest, upstreamStatus: "failed" } }, t0 + 5_000, policy);
@@ -48,14 +54,15 @@ const failed = transition(running, { type: "observed", task: { state: "failed", 
 type Row = [string, JobRecord, JobEvent, number, Partial<{ status: string; submit: boolean; poll: boolean; copy: boolean; errorCode: string; unchanged: boolean }>];
 
 const table: Row[] = [
-  ["queued + submitted → running, poll scheduled", job(), { type: "submitted", provider: "evolink", upstreamId: "u1", task: pending }, t0, { status: "running", submit: false, poll: true }],
+  ["queued + submitted → running, poll scheduled", job(), accept("u1", pending), t0, { status: "running", submit: false, poll: true }],
   ["queued + submit 503 → stays queued, retry scheduled", job(), { type: "submit_failed", provider: "evolink", error: unavailable }, t0, { status: "queued", submit: true }],
   ["queued + submit 400 → failed", job(), { type: "submit_failed", provider: "evolink", error: badRequest }, t0, { status: "failed", errorCode: "upstream_bad_request" }],
   ["queued + 6th transient failure → failed", job({ submit: { tries: 5, due_at: t0 } }), { type: "submit_failed", provider: "evolink", error: unavailable }, t0, { status: "failed", errorCode: "upstream_unavailable" }],
   ["queued + out of credit → failed (no same-provider retry)", job(), { type: "submit_failed", provider: "evolink", error: { kind: "out_of_credit", message: "x", retryable: true } }, t0, { status: "failed", errorCode: "upstream_out_of_credit" }],
   ["running + processing → running, progress", running, { type: "observed", task: processing }, t0 + 1000, { status: "running", poll: true }],
   ["running + completed → copy due", running, { type: "observed", task: completed }, t0 + 1000, { status: "running", copy: true, poll: false }],
-  ["running + failed upstream → failed", running, { type: "observed", task: { state: "failed", error: genFailed, upstreamStatus: "failed" } }, t0, { status: "failed", errorCode: "upstream_generation_failed" }],
+  ["running + retryable upstream failure, one provider → resubmitted there", running, { type: "observed", task: { state: "failed", error: genFailed, upstreamStatus: "failed" } }, t0, { status: "running", submit: true, poll: false }],
+  ["running + final upstream failure → failed", running, { type: "observed", task: { state: "failed", error: { ...badRequest, kind: "content_policy" }, upstreamStatus: "failed" } }, t0, { status: "failed", errorCode: "upstream_content_policy" }],
   ["running + poll 503 → poll again later", running, { type: "poll_failed", error: unavailable }, t0, { status: "running", poll: true }],
   ["running + poll 404 → failed", running, { type: "poll_failed", error: { kind: "not_found", message: "gone", retryable: false } }, t0, { status: "failed", errorCode: "upstream_not_found" }],
   ["running + hint → poll due now", running, { type: "hint" }, t0 + 10, { status: "running", poll: true }],
@@ -69,7 +76,7 @@ const table: Row[] = [
   ["running + early deadline event → unchanged", running, { type: "deadline" }, t0 + 1000, { unchanged: true }],
   ["completed + anything → unchanged", done, { type: "observed", task: processing }, t0 + 7000, { unchanged: true }],
   ["failed + copied → unchanged", failed, { type: "copied", outputs: [] }, t0 + 7000, { unchanged: true }],
-  ["running + second submitted → unchanged", running, { type: "submitted", provider: "evolink", upstreamId: "u2", task: pending }, t0, { unchanged: true }],
+  ["running + second submitted → unchanged", running, accept("u2", pending), t0, { unchanged: true }],
 ];
 
 describe("job machine", () => {
@@ -97,7 +104,7 @@ describe("job machine", () => {
 
   it("records every create attempt", () => {
     const once = transition(job(), { type: "submit_failed", provider: "evolink", error: unavailable }, t0, policy);
-    const twice = transition({ ...once, submit: { ...once.submit!, due_at: t0 + 1000 } }, { type: "submitted", provider: "evolink", upstreamId: "u9", task: pending }, t0 + 1000, policy);
+    const twice = transition({ ...once, submit: { ...once.submit!, due_at: t0 + 1000 } }, accept("u9", pending), t0 + 1000, policy);
     expect(twice.attempts.map((attempt) => [attempt.status, attempt.upstream_id])).toEqual([["failed", null], ["running", "u9"]]);
   });
 
@@ -126,5 +133,73 @@ describe("job schedule", () => {
     expect(dueWork(running, t0 + 1_800_000)).toBe("deadline");
     expect(dueWork(running, running.poll!.due_at)).toBe("poll");
     expect(dueWork(running, running.poll!.due_at - 1)).toBeNull();
+  });
+});
+
+describe("failover across providers", () => {
+  const two = job({ providers: ["evolink", "dashscope"] });
+  const outOfCredit: UpstreamError = { kind: "out_of_credit", message: "402", retryable: true, httpStatus: 402 };
+
+  it("moves to the next provider at once after a retryable create failure", () => {
+    const after = transition(two, { type: "submit_failed", provider: "evolink", error: unavailable }, t0, policy);
+    expect(after).toMatchObject({ status: "queued", provider_cursor: 1, submit: { tries: 1, due_at: t0 } });
+  });
+
+  it("backs off once every provider has failed in a round", () => {
+    const first = transition(two, { type: "submit_failed", provider: "evolink", error: unavailable }, t0, policy);
+    const second = transition(first, { type: "submit_failed", provider: "dashscope", error: unavailable }, t0, policy);
+    expect(second.provider_cursor).toBe(0);
+    expect(second.submit!.due_at).toBeGreaterThan(t0);
+  });
+
+  it("never returns to a provider that is out of credit", () => {
+    const first = transition(two, { type: "submit_failed", provider: "evolink", error: outOfCredit }, t0, policy);
+    expect(first).toMatchObject({ skip_providers: ["evolink"], provider_cursor: 1, submit: { due_at: t0 } });
+    const second = transition(first, { type: "submit_failed", provider: "dashscope", error: outOfCredit }, t0, policy);
+    expect(second.status).toBe("failed");
+    expect(second.error?.code).toBe("upstream_out_of_credit");
+  });
+
+  it("does not fail over a request every provider would refuse", () => {
+    expect(transition(two, { type: "submit_failed", provider: "evolink", error: badRequest }, t0, policy).status).toBe("failed");
+  });
+
+  it("resubmits to the next provider when an accepted task fails retryably, and ignores the old one", () => {
+    const accepted = transition(two, accept("evo-1", processing), t0, policy);
+    const failedOver = transition(accepted, { type: "observed", task: { state: "failed", error: genFailed, upstreamStatus: "failed" } }, t0 + 1000, policy);
+    expect(failedOver).toMatchObject({ status: "running", provider_cursor: 1, poll: null, submit: { due_at: t0 + 1000 } });
+    expect(failedOver.attempts.map((attempt) => attempt.status)).toEqual(["failed"]);
+    // a late answer about the abandoned task changes nothing
+    expect(transition(failedOver, { type: "observed", task: completed }, t0 + 1500, policy)).toBe(failedOver);
+    const second = transition(failedOver, accept("ds-1", pending, "dashscope"), t0 + 2000, policy);
+    expect(second.attempts.map((attempt) => [attempt.provider, attempt.status])).toEqual([["evolink", "failed"], ["dashscope", "running"]]);
+    expect(second.usage.estimated_cost_usd).toBe(0.5);
+  });
+
+  it("abandons a task stuck before it starts and resubmits elsewhere", () => {
+    const polled = transition(two, accept("evo-1", pending), t0, policy);
+    const accepted = { ...polled, poll: { ...polled.poll!, due_at: t0 + 700_000 } };
+    expect(dueWork(accepted, t0 + 600_000)).toBe("stuck");
+    expect(transition(accepted, { type: "stuck" }, t0 + 599_999, policy)).toBe(accepted);
+    const moved = transition(accepted, { type: "stuck" }, t0 + 600_000, policy);
+    expect(moved.attempts[0]).toMatchObject({ status: "abandoned", error: { code: "upstream_stuck" } });
+    expect(moved).toMatchObject({ provider_cursor: 1, submit: { due_at: t0 + 600_000 } });
+  });
+
+  it("does not call a running task stuck", () => {
+    const accepted = transition(two, accept("evo-1", processing), t0, policy);
+    expect(dueWork(accepted, t0 + 600_000)).not.toBe("stuck");
+    expect(transition(accepted, { type: "stuck" }, t0 + 700_000, policy)).toBe(accepted);
+  });
+
+  it("stops after maxAttempts accepted attempts", () => {
+    let state: JobRecord = two;
+    const upstreamFailure = { type: "observed" as const, task: { state: "failed" as const, error: genFailed, upstreamStatus: "failed" } };
+    for (const [index, provider] of (["evolink", "dashscope", "evolink"] as const).entries()) {
+      state = transition(state, accept(`t${index}`, processing, provider), t0 + index, policy);
+      state = transition(state, upstreamFailure, t0 + index, policy);
+    }
+    expect(state.status).toBe("failed");
+    expect(state.attempts).toHaveLength(3);
   });
 });

@@ -6,8 +6,10 @@
  * and then does whatever work the new record says is due (see job-schedule.ts).
  *
  *   queued ──submitted──▶ running ──observed completed──▶ (copy due) ──copied──▶ completed
- *     │  ╲ submit_failed (retryable: retry later)   │ observed failed / deadline ▶ failed
- *     └───▶ failed                                   └ poll_failed: poll again with backoff
+ *     │ submit_failed: retryable → next provider (a full round → backoff); else failed
+ *     │                  running ── retryable failure / stuck ──▶ resubmit to the next
+ *     │                             provider (≤ maxAttempts accepted attempts), else failed
+ *     └──── deadline (before any result) ────────────────────────────────────▶ failed
  */
 import { backoffDelay } from "../lib/backoff";
 import type { ProviderId, UpstreamError, UpstreamTask } from "../providers/provider-adapter";
@@ -18,6 +20,8 @@ export interface MachinePolicy {
   submit: { baseMs: number; maxMs: number; maxTries: number };
   poll: { baseMs: number; maxMs: number };
   copy: { baseMs: number; maxMs: number; maxTries: number };
+  /** Upstream attempts that were accepted (and may be billed) per job. */
+  maxAttempts: number;
   random: () => number;
 }
 
@@ -25,21 +29,26 @@ export const defaultPolicy: MachinePolicy = {
   submit: { baseMs: 1_000, maxMs: 60_000, maxTries: 6 },
   poll: { baseMs: 1_000, maxMs: 15_000 },
   copy: { baseMs: 1_000, maxMs: 30_000, maxTries: 5 },
+  maxAttempts: 3,
   random: Math.random,
 };
 
 export type JobEvent =
-  | { type: "submitted"; provider: ProviderId; upstreamId: string; task: UpstreamTask }
+  | { type: "submitted"; provider: ProviderId; upstreamId: string; task: UpstreamTask; startDeadlineMs: number; polling: { baseMs: number; maxMs: number }; pricePerSecondUsd: number | null }
   | { type: "submit_failed"; provider: ProviderId; error: UpstreamError }
-  | { type: "observed"; task: UpstreamTask }
+  | { type: "submit_deferred"; until: number }
+  | { type: "observed"; task: UpstreamTask; polling?: { baseMs: number; maxMs: number } }
   | { type: "poll_failed"; error: UpstreamError }
   | { type: "hint" }
+  | { type: "stuck" }
   | { type: "copied"; outputs: JobOutput[] }
   | { type: "copy_failed"; error: JobError }
   | { type: "deadline" };
 
-/** Same-provider retries only make sense for transient failures. */
+/** Failures the same provider may get over by itself (worth retrying there later). */
 const transientKinds = new Set(["rate_limited", "unavailable", "timeout", "protocol"]);
+/** Failures no other provider will fix either: the request itself is the problem. */
+const requestKinds = new Set(["bad_request", "content_policy"]);
 
 export function isTerminal(job: JobRecord): boolean {
   return terminalStatuses.has(job.status);
@@ -53,7 +62,7 @@ function jobError(error: UpstreamError, prefix = ""): JobError {
   return { code: `upstream_${error.kind}`, message: prefix + error.message, retryable: error.retryable };
 }
 
-function currentAttempt(job: JobRecord): Attempt | undefined {
+export function currentAttempt(job: JobRecord): Attempt | undefined {
   return job.attempts[job.attempts.length - 1];
 }
 
@@ -68,18 +77,50 @@ function fail(job: JobRecord, error: JobError, now: number): JobRecord {
   return { ...job, status: "failed", error, submit: null, poll: null, copy: null, updated_at: iso(now), completed_at: iso(now) };
 }
 
+/** Accepted attempts so far (each may be billed upstream). */
+function acceptedAttempts(job: JobRecord): number {
+  return job.attempts.filter((attempt) => attempt.upstream_id !== null).length;
+}
+
+/**
+ * The index of the next provider to try after the current one, skipping the ones this
+ * job gave up on; `wrapped` when it went round the list (time to back off).
+ */
+function nextProvider(job: JobRecord, skip: readonly ProviderId[], after = job.provider_cursor): { index: number; wrapped: boolean } | null {
+  const count = job.providers.length;
+  for (let step = 1; step <= count; step++) {
+    const index = (after + step) % count;
+    if (!skip.includes(job.providers[index]!)) return { index, wrapped: after + step >= count };
+  }
+  return null;
+}
+
+/** After an accepted attempt failed retryably or got stuck: resubmit elsewhere, or fail. */
+function resubmitOrFail(job: JobRecord, attemptStatus: Attempt["status"], error: JobError, now: number, policy: MachinePolicy): JobRecord {
+  const stamp = iso(now);
+  const attempts = replaceLastAttempt(job, { status: attemptStatus, ended_at: stamp, error });
+  const base = { ...job, attempts, poll: null, updated_at: stamp };
+  const next = nextProvider(job, job.skip_providers);
+  const others = next !== null && (job.providers[next.index] !== currentAttempt(job)?.provider || job.providers.length === 1);
+  if (!error.retryable || !others || acceptedAttempts(job) >= policy.maxAttempts) {
+    return fail(base, error, now);
+  }
+  return { ...base, provider_cursor: next!.index, submit: { tries: 0, due_at: now } };
+}
+
 /** Applies an upstream observation (from a create answer or a poll). */
-function observe(job: JobRecord, task: UpstreamTask, now: number, policy: MachinePolicy, resetPollTries: boolean): JobRecord {
+function observe(job: JobRecord, task: UpstreamTask, now: number, policy: MachinePolicy, polling: { baseMs: number; maxMs: number }, resetPollTries: boolean): JobRecord {
   const stamp = iso(now);
   if (task.state === "pending" || task.state === "running") {
     const tries = resetPollTries ? 0 : (job.poll?.tries ?? 0) + 1;
     const progress = task.progress ?? job.progress ?? 0;
+    const seen = currentAttempt(job)?.seen_running || task.state === "running";
     return {
       ...job,
       status: "running",
       progress: Math.max(job.progress ?? 0, Math.min(99, progress)),
-      attempts: replaceLastAttempt(job, { status: "running", upstream_status: task.upstreamStatus }),
-      poll: { tries, due_at: now + backoffDelay(tries + 1, { ...policy.poll, random: policy.random }) },
+      attempts: replaceLastAttempt(job, { status: "running", upstream_status: task.upstreamStatus, seen_running: seen }),
+      poll: { tries, due_at: now + backoffDelay(tries + 1, { ...polling, random: policy.random }) },
       updated_at: stamp,
     };
   }
@@ -88,8 +129,8 @@ function observe(job: JobRecord, task: UpstreamTask, now: number, policy: Machin
       ...job,
       status: "running",
       progress: 99,
-      attempts: replaceLastAttempt(job, { status: "completed", upstream_status: task.upstreamStatus, ended_at: stamp }),
-      usage: { ...job.usage, billed_seconds: task.billedSeconds ?? job.usage.billed_seconds ?? job.input.duration },
+      attempts: replaceLastAttempt(job, { status: "completed", upstream_status: task.upstreamStatus, ended_at: stamp, seen_running: true }),
+      usage: { ...job.usage, billed_seconds: task.billedSeconds ?? job.input.duration },
       poll: null,
       copy: { urls: task.urls, tries: 0, due_at: now },
       updated_at: stamp,
@@ -97,13 +138,18 @@ function observe(job: JobRecord, task: UpstreamTask, now: number, policy: Machin
   }
   if (task.state !== "failed") return job;
   const error = jobError(task.error);
-  const failed = { ...job, attempts: replaceLastAttempt(job, { status: "failed", upstream_status: task.upstreamStatus, ended_at: stamp, error }) };
-  return fail(failed, error, now);
+  const withStatus = { ...job, attempts: replaceLastAttempt(job, { upstream_status: task.upstreamStatus }) };
+  return resubmitOrFail(withStatus, "failed", error, now, policy);
+}
+
+/** The polling cadence of the current attempt (stored with it when it was accepted). */
+function pollingOf(job: JobRecord, policy: MachinePolicy): { baseMs: number; maxMs: number } {
+  return job.polling ?? policy.poll;
 }
 
 /**
  * The next job record after `event` at time `now`. Events that no longer apply (a late
- * poll answer after completion, a hint for a terminal job) leave the job unchanged.
+ * poll answer after completion, a hint for a terminal job) return the same object.
  * @example transition(job, { type: "deadline" }, Date.now(), defaultPolicy).status // "failed"
  */
 export function transition(job: JobRecord, event: JobEvent, now: number, policy: MachinePolicy = defaultPolicy): JobRecord {
@@ -111,7 +157,7 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
   const stamp = iso(now);
   switch (event.type) {
     case "submitted": {
-      if (job.status !== "queued") return job;
+      if (!job.submit) return job;
       const attempt: Attempt = {
         provider: event.provider,
         upstream_id: event.upstreamId,
@@ -120,46 +166,67 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
         started_at: stamp,
         ended_at: null,
         error: null,
+        start_deadline_at: now + event.startDeadlineMs,
+        seen_running: false,
       };
-      return observe({ ...job, status: "running", submit: null, attempts: [...job.attempts, attempt], updated_at: stamp }, event.task, now, policy, true);
+      const cost = event.pricePerSecondUsd === null ? null : Math.round(event.pricePerSecondUsd * job.input.duration * 10_000) / 10_000;
+      const accepted: JobRecord = {
+        ...job,
+        status: "running",
+        submit: null,
+        provider_cursor: Math.max(0, job.providers.indexOf(event.provider)),
+        attempts: [...job.attempts, attempt],
+        polling: event.polling,
+        usage: { ...job.usage, estimated_cost_usd: cost },
+        updated_at: stamp,
+      };
+      return observe(accepted, event.task, now, policy, event.polling, true);
     }
     case "submit_failed": {
-      if (job.status !== "queued") return job;
-      const tries = (job.submit?.tries ?? 0) + 1;
-      const attempt: Attempt = {
-        provider: event.provider,
-        upstream_id: null,
-        status: "failed",
-        upstream_status: null,
-        started_at: stamp,
-        ended_at: stamp,
-        error: jobError(event.error),
-      };
-      const attempts = [...job.attempts, attempt];
-      if (transientKinds.has(event.error.kind) && tries < policy.submit.maxTries) {
-        const delay = Math.max(event.error.retryAfterMs ?? 0, backoffDelay(tries, { ...policy.submit, random: policy.random }));
-        return { ...job, attempts, submit: { tries, due_at: now + delay }, updated_at: stamp };
+      if (!job.submit) return job;
+      const error = jobError(event.error);
+      const attempt: Attempt = { provider: event.provider, upstream_id: null, status: "failed", upstream_status: null, started_at: stamp, ended_at: stamp, error };
+      const base = { ...job, attempts: [...job.attempts, attempt], provider_cursor: Math.max(0, job.providers.indexOf(event.provider)), updated_at: stamp };
+      if (requestKinds.has(event.error.kind)) return fail(base, error, now);
+      const tries = job.submit.tries + 1;
+      // A provider that refused for lack of credit or a bad key is not tried again by this job.
+      const skip = transientKinds.has(event.error.kind) ? job.skip_providers : [...job.skip_providers, event.provider];
+      const next = nextProvider(base, skip);
+      if (!next || tries >= policy.submit.maxTries) {
+        const suffix = next ? ` (gave up after ${tries} tries)` : "";
+        return fail({ ...base, skip_providers: skip }, { ...error, message: error.message + suffix }, now);
       }
-      const suffix = transientKinds.has(event.error.kind) ? ` (gave up after ${tries} tries)` : "";
-      return fail({ ...job, attempts }, { ...jobError(event.error), message: event.error.message + suffix }, now);
+      // Fail over at once while untried providers remain; after a full round, back off.
+      const backoff = Math.max(event.error.retryAfterMs ?? 0, backoffDelay(tries, { ...policy.submit, random: policy.random }));
+      const delay = next.wrapped || job.providers.length === 1 ? backoff : 0;
+      return { ...base, skip_providers: skip, provider_cursor: next.index, submit: { tries, due_at: now + delay } };
+    }
+    case "submit_deferred": {
+      if (!job.submit) return job;
+      return { ...job, submit: { ...job.submit, due_at: Math.max(now + 1, event.until) } };
     }
     case "observed": {
-      if (job.status !== "running" || job.copy || currentAttempt(job)?.status !== "running") return job;
-      return observe(job, event.task, now, policy, false);
+      if (job.status !== "running" || job.copy || job.submit || currentAttempt(job)?.status !== "running") return job;
+      return observe(job, event.task, now, policy, pollingOf(job, policy), false);
     }
     case "poll_failed": {
       if (job.status !== "running" || !job.poll) return job;
       if (event.error.kind === "not_found" || event.error.kind === "unauthorized") {
-        const error = jobError(event.error, "the provider no longer knows the task: ");
-        return fail({ ...job, attempts: replaceLastAttempt(job, { status: "failed", ended_at: stamp, error }) }, error, now);
+        return resubmitOrFail(job, "failed", jobError(event.error, "the provider no longer knows the task: "), now, policy);
       }
       const tries = job.poll.tries + 1;
-      const delay = Math.max(event.error.retryAfterMs ?? 0, backoffDelay(tries + 1, { ...policy.poll, random: policy.random }));
+      const delay = Math.max(event.error.retryAfterMs ?? 0, backoffDelay(tries + 1, { ...pollingOf(job, policy), random: policy.random }));
       return { ...job, poll: { tries, due_at: now + delay }, updated_at: stamp };
     }
     case "hint": {
       if (job.status !== "running" || !job.poll) return job;
       return { ...job, poll: { ...job.poll, due_at: now } };
+    }
+    case "stuck": {
+      const attempt = currentAttempt(job);
+      if (!attempt || attempt.status !== "running" || attempt.seen_running || !job.poll || (attempt.start_deadline_at ?? Infinity) > now) return job;
+      const error: JobError = { code: "upstream_stuck", message: `${attempt.provider} did not start the task in time.`, retryable: true };
+      return resubmitOrFail(job, "abandoned", error, now, policy);
     }
     case "copied": {
       if (!job.copy) return job;

@@ -50,11 +50,8 @@ export class JobObject extends DurableObject<Env> {
   }
 
   private policy(): MachinePolicy {
-    const number = (name: string, fallback: number) => {
-      const value = Number(this.env[name]);
-      return Number.isFinite(value) && value > 0 ? value : fallback;
-    };
-    return { ...defaultPolicy, poll: { baseMs: number("POLL_BASE_MS", defaultPolicy.poll.baseMs), maxMs: number("POLL_MAX_MS", defaultPolicy.poll.maxMs) } };
+    const maxAttempts = Number(this.env.MAX_ATTEMPTS);
+    return Number.isInteger(maxAttempts) && maxAttempts > 0 ? { ...defaultPolicy, maxAttempts } : defaultPolicy;
   }
 
   /** Creates the job (idempotent: a second call returns the existing job) and submits it. */
@@ -131,7 +128,9 @@ export class JobObject extends DurableObject<Env> {
           for (let step = 0; step < maxStepsPerWake && this.job; step++) {
             const work = dueWork(this.job, this.now());
             if (!work) break;
+            const before = this.job;
             await this.perform(work);
+            await this.cancelAbandoned(before, this.job);
           }
         } while (this.again);
         await this.armAlarm();
@@ -154,28 +153,84 @@ export class JobObject extends DurableObject<Env> {
     return adapter;
   }
 
+  private breaker(provider: ProviderId) {
+    return this.env.BREAKERS.get(this.env.BREAKERS.idFromName(provider));
+  }
+
   private async perform(work: NonNullable<ReturnType<typeof dueWork>>): Promise<void> {
     const job = this.job!;
     if (work === "deadline") return this.apply({ type: "deadline" });
-    if (work === "submit") {
-      const provider = job.providers[0]!;
-      const adapter = this.adapter(provider);
-      const callbackUrl = adapter.capabilities.callbacks
-        ? `${this.config.publicBaseUrl}/callbacks/${provider}/${job.id}/${await callbackToken(this.config.serverSecret, job.id)}`
-        : null;
-      const result = await adapter.submitVideo(job.input, { callbackUrl }, this.context(provider));
-      if (result.ok) this.apply({ type: "submitted", provider, upstreamId: result.value.upstreamId, task: result.value.task });
-      else this.apply({ type: "submit_failed", provider, error: result.error }, result.error);
-      return;
-    }
+    if (work === "stuck") return this.apply({ type: "stuck" });
+    if (work === "submit") return this.submit();
     if (work === "poll") {
       const attempt = job.attempts[job.attempts.length - 1]!;
       const result = await this.adapter(attempt.provider).getTask(attempt.upstream_id!, this.context(attempt.provider));
-      if (result.ok) this.apply({ type: "observed", task: result.value }, { upstream_status: result.value.upstreamStatus });
+      if (result.ok) this.apply({ type: "observed", task: result.value }, { provider: attempt.provider, upstream_status: result.value.upstreamStatus });
       else this.apply({ type: "poll_failed", error: result.error }, result.error);
       return;
     }
     await this.copyOutputs();
+  }
+
+  /**
+   * Submits to the provider at the cursor, or the next one whose circuit breaker lets it
+   * through; when every breaker is open, waits for the first to cool down.
+   */
+  private async submit(): Promise<void> {
+    const job = this.job!;
+    let chosen: ProviderId | null = null;
+    let retryAt = Number.POSITIVE_INFINITY;
+    for (let step = 0; step < job.providers.length && !chosen; step++) {
+      const provider = job.providers[(job.provider_cursor + step) % job.providers.length]!;
+      if (job.skip_providers.includes(provider)) continue;
+      const decision = await this.breaker(provider).admit();
+      if (decision.allowed) chosen = provider;
+      else retryAt = Math.min(retryAt, decision.retryAt ?? this.now() + 1_000);
+    }
+    if (!chosen) return this.apply({ type: "submit_deferred", until: retryAt }, { reason: "every eligible provider's circuit breaker is open" });
+
+    const adapter = this.adapter(chosen);
+    const callbackUrl = adapter.capabilities.callbacks
+      ? `${this.config.publicBaseUrl}/callbacks/${chosen}/${job.id}/${await callbackToken(this.config.serverSecret, job.id)}`
+      : null;
+    const result = await adapter.submitVideo(job.input, { callbackUrl }, this.context(chosen));
+    // The breaker tracks the provider's health: a request it rightly refused is not its fault.
+    const healthy = result.ok || result.error.kind === "bad_request" || result.error.kind === "content_policy";
+    await this.breaker(chosen).record(healthy);
+    if (result.ok) {
+      const { capabilities } = adapter;
+      this.apply({
+        type: "submitted",
+        provider: chosen,
+        upstreamId: result.value.upstreamId,
+        task: result.value.task,
+        startDeadlineMs: capabilities.startDeadlineMs,
+        polling: this.pollingFor(adapter),
+        pricePerSecondUsd: capabilities.pricePerSecondUsd[job.input.resolution],
+      });
+    } else {
+      this.apply({ type: "submit_failed", provider: chosen, error: result.error }, result.error);
+    }
+  }
+
+  /** The provider's polling cadence, unless the deployment overrides it (POLL_BASE_MS/POLL_MAX_MS). */
+  private pollingFor(adapter: VideoAdapter): { baseMs: number; maxMs: number } {
+    const number = (name: string) => {
+      const value = Number(this.env[name]);
+      return Number.isFinite(value) && value > 0 ? value : undefined;
+    };
+    return { baseMs: number("POLL_BASE_MS") ?? adapter.capabilities.polling.baseMs, maxMs: number("POLL_MAX_MS") ?? adapter.capabilities.polling.maxMs };
+  }
+
+  /** Best-effort upstream cancel of attempts this job walked away from (never retried). */
+  private async cancelAbandoned(before: JobRecord, after: JobRecord): Promise<void> {
+    for (const [index, attempt] of after.attempts.entries()) {
+      if (attempt.status !== "abandoned" || before.attempts[index]?.status === "abandoned" || !attempt.upstream_id) continue;
+      const adapter = videoAdapters[attempt.provider];
+      if (!adapter?.cancel || !adapter.capabilities.cancel) continue;
+      const result = await adapter.cancel(attempt.upstream_id, this.context(attempt.provider));
+      this.store.appendEvent(new Date(this.now()).toISOString(), "upstream_cancel", after.status, { provider: attempt.provider, upstream_id: attempt.upstream_id, ok: result.ok });
+    }
   }
 
   /** Copies every upstream URL into R2, in index order; all succeed or the copy is retried. */

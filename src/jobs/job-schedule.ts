@@ -3,15 +3,22 @@
  *
  * One alarm per Durable Object, set to the earliest due item; nothing else is stored.
  */
-import { isTerminal } from "./job-machine";
+import { currentAttempt, isTerminal } from "./job-machine";
 import type { JobRecord } from "./job-types";
 
-export type DueWork = "copy" | "submit" | "poll" | "deadline";
+export type DueWork = "copy" | "submit" | "poll" | "stuck" | "deadline";
+
+/** When the current attempt counts as stuck, if it can still get stuck. */
+function stuckAt(job: JobRecord): number | undefined {
+  const attempt = currentAttempt(job);
+  if (!attempt || attempt.status !== "running" || attempt.seen_running || !job.poll) return undefined;
+  return attempt.start_deadline_at ?? undefined;
+}
 
 /** The earliest time anything is due, or null when the job needs no further wake-up. */
 export function nextWakeAt(job: JobRecord): number | null {
   if (isTerminal(job)) return null;
-  const times = [job.copy?.due_at, job.submit?.due_at, job.poll?.due_at, job.copy ? undefined : job.deadline_at];
+  const times = [job.copy?.due_at, job.submit?.due_at, job.poll?.due_at, stuckAt(job), job.copy ? undefined : job.deadline_at];
   const due = times.filter((time): time is number => time !== undefined);
   return due.length === 0 ? null : Math.min(...due);
 }
@@ -23,5 +30,7 @@ export function dueWork(job: JobRecord, now: number): DueWork | null {
   if (!job.copy && job.deadline_at <= now) return "deadline";
   if (job.submit && job.submit.due_at <= now) return "submit";
   if (job.poll && job.poll.due_at <= now) return "poll";
+  const stuck = stuckAt(job);
+  if (stuck !== undefined && stuck <= now) return "stuck";
   return null;
 }

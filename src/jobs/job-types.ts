@@ -24,6 +24,10 @@ export interface Attempt {
   started_at: string;
   ended_at: string | null;
   error: JobError | null;
+  /** Internal: a task not seen running by then is stuck (failover). */
+  start_deadline_at?: number | null;
+  /** Internal: the upstream has reported the task running (or done). */
+  seen_running?: boolean;
 }
 
 export interface JobOutput {
@@ -50,6 +54,10 @@ export interface JobRecord {
   metadata: Record<string, string>;
   /** Eligible providers in the order they are tried. */
   providers: ProviderId[];
+  /** Index in `providers` of the provider the next submit goes to. */
+  provider_cursor: number;
+  /** Providers this job will not try again (out of credit, key refused, …). */
+  skip_providers: ProviderId[];
   status: JobStatus;
   progress: number | null;
   created_at: string;
@@ -60,6 +68,8 @@ export interface JobRecord {
   error: JobError | null;
   usage: { billed_seconds: number | null; images: number | null; estimated_cost_usd: number | null };
   deadline_at: number;
+  /** Polling cadence of the current attempt's provider. */
+  polling?: { baseMs: number; maxMs: number };
   submit: Due | null;
   poll: Due | null;
   /** Pending copy of the upstream result URLs into R2. */

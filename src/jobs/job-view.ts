@@ -21,7 +21,7 @@ export function toJobView(job: JobRecord, publicBaseUrl: string) {
     input: job.input,
     metadata: job.metadata,
     provider: current?.upstream_id ? current.provider : null,
-    attempts: job.attempts.map((attempt) => ({ ...attempt })),
+    attempts: job.attempts.map(({ provider, upstream_id, status, upstream_status, started_at, ended_at, error }) => ({ provider, upstream_id, status, upstream_status, started_at, ended_at, error })),
     outputs: job.outputs.map(({ url, content_type, bytes, sha256, index }) => ({ url, content_type, bytes, sha256, index })),
     error: job.error,
     usage: job.usage,

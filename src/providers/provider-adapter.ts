@@ -62,6 +62,8 @@ export interface VideoCapabilities {
   watermark: boolean;
   negativePrompt: boolean;
   promptExtend: boolean;
+  /** The provider rejects a request without a prompt. */
+  promptRequired: boolean;
   callbacks: boolean;
   cancel: boolean;
   /** USD per output second, by resolution; null where the provider publishes no price. */

@@ -33,6 +33,7 @@ jobRoutes.post("/v1/jobs", async (c) => {
   }
   const now = Date.now();
   const id = newJobId(now);
+  // The estimate of the first choice; replaced by the price of the provider that accepts it.
   const price = videoAdapters[eligible[0]!]?.capabilities.pricePerSecondUsd[request.input.resolution] ?? null;
   const stamp = new Date(now).toISOString();
   const record: JobRecord = {
@@ -42,6 +43,8 @@ jobRoutes.post("/v1/jobs", async (c) => {
     input: request.input,
     metadata: request.metadata,
     providers: eligible,
+    provider_cursor: 0,
+    skip_providers: [],
     status: "queued",
     progress: 0,
     created_at: stamp,

@@ -43,12 +43,24 @@ export function unsupportedFeatures(capabilities: VideoCapabilities, input: I2vI
   if (input.watermark && !capabilities.watermark) reasons.push("watermark is not supported");
   if (input.negative_prompt !== undefined && !capabilities.negativePrompt) reasons.push("negative_prompt is not supported");
   if (input.prompt_extend && !capabilities.promptExtend) reasons.push("prompt_extend is not supported");
+  if (capabilities.promptRequired && !input.prompt?.trim()) reasons.push("a prompt is required");
   return reasons;
 }
 
+/**
+ * The order `auto` tries providers in: PROVIDER_ORDER first, then the rest by their price
+ * for this request (unknown prices last), then by id order.
+ */
+export function autoOrder(input: I2vInput, providerOrder: readonly ProviderId[]): ProviderId[] {
+  const price = (id: ProviderId) => videoAdapters[id]?.capabilities.pricePerSecondUsd[input.resolution] ?? Number.POSITIVE_INFINITY;
+  const rest = providerIds.filter((id) => !providerOrder.includes(id)).sort((a, b) => price(a) - price(b) || providerIds.indexOf(a) - providerIds.indexOf(b));
+  return [...providerOrder, ...rest];
+}
+
 /** Orders and filters providers for a request. */
-export function eligibleProviders(input: I2vInput, preference: ProviderPreference, config: Config, order: readonly ProviderId[] = providerIds): Eligibility {
-  const candidates: ProviderId[] = preference === "auto" ? [...order] : Array.isArray(preference) ? [...new Set(preference)] : [preference];
+export function eligibleProviders(input: I2vInput, preference: ProviderPreference, config: Pick<Config, "providers" | "providerOrder">): Eligibility {
+  const candidates: ProviderId[] =
+    preference === "auto" ? autoOrder(input, config.providerOrder) : Array.isArray(preference) ? [...new Set(preference)] : [preference];
   const eligible: ProviderId[] = [];
   const excluded: Exclusion[] = [];
   for (const provider of candidates) {

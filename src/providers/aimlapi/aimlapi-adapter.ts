@@ -99,6 +99,7 @@ export const aimlapiAdapter: VideoAdapter = {
     watermark: true,
     negativePrompt: true,
     promptExtend: true,
+    promptRequired: true, // AI/ML API marks `prompt` required (providers.md §4.2)
     callbacks: false, // poll-only (§4.5)
     cancel: false,
     // Not published; the read reports `meta.usage.usd_spent` after the fact (§4.8).

@@ -132,6 +132,7 @@ export const dashscopeAdapter: VideoAdapter = {
     watermark: true,
     negativePrompt: true,
     promptExtend: true,
+    promptRequired: false,
     callbacks: false, // poll-only (§1.6)
     cancel: true, // only while PENDING (§1.3)
     // No official international price was found (§1.8). A reseller charges ~$0.1028/s at

@@ -119,6 +119,7 @@ export const evolinkAdapter: VideoAdapter = {
     watermark: false, // no watermark parameter is documented
     negativePrompt: true,
     promptExtend: true,
+    promptRequired: false,
     callbacks: true,
     cancel: false,
     pricePerSecondUsd: { "720p": null, "1080p": null }, // not published (providers.md §2.7)

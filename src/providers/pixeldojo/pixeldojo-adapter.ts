@@ -126,6 +126,7 @@ export const pixeldojoAdapter: VideoAdapter = {
     watermark: false, // no watermark parameter is documented
     negativePrompt: true,
     promptExtend: true,
+    promptRequired: false,
     callbacks: true,
     cancel: false,
     // 2.5 credits/s at 720p and 3 at 1080p, but the USD value of a credit is unknown (§3.8).

@@ -5,10 +5,12 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env";
 import { ConfigError, loadConfig } from "./env";
+import { apiKeyAuth } from "./http/auth";
 import { ProblemError, renderProblem } from "./http/problem";
 import { callbackRoutes } from "./routes/callbacks";
 import { jobRoutes } from "./routes/jobs";
 import { mediaRoutes } from "./routes/media";
+import { modelRoutes } from "./routes/models";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -26,6 +28,8 @@ export function createApp() {
   });
 
   app.get("/healthz", (c) => c.json({ status: "ok", environment: loadConfig(c.env).environment }));
+  app.use("/v1/*", apiKeyAuth());
+  app.route("/", modelRoutes);
   app.route("/", jobRoutes);
   app.route("/", callbackRoutes);
   app.route("/", mediaRoutes);

@@ -20,6 +20,7 @@ export interface JobJson {
   input: Record<string, unknown>;
   metadata: Record<string, string>;
   urls: { self: string; events: string; cancel: string };
+  usage: { billed_seconds: number | null; images: number | null; estimated_cost_usd: number | null };
   [key: string]: unknown;
 }
 

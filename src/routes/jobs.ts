@@ -4,7 +4,6 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { loadConfig } from "../env";
-import { apiKeyAuth } from "../http/auth";
 import { ProblemError } from "../http/problem";
 import { readJsonObject } from "../http/validation";
 import type { JobRecord } from "../jobs/job-types";
@@ -14,8 +13,6 @@ import { videoAdapters } from "../providers/provider-registry";
 import { eligibleProviders } from "../routing/eligibility";
 
 export const jobRoutes = new Hono<AppEnv>();
-
-jobRoutes.use("/v1/*", apiKeyAuth());
 
 jobRoutes.post("/v1/jobs", async (c) => {
   const config = loadConfig(c.env);

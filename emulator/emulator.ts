@@ -11,6 +11,7 @@ import { Hono } from "hono";
 import { createControlRoutes, healthBody } from "./core/control-routes";
 import { createCore } from "./core/core";
 import { createFileRoutes } from "./core/file-routes";
+import { createWebhookSink } from "./core/webhook-sink";
 import { personalities as defaultPersonalities } from "./personalities/index";
 import type { Personality } from "./core/personality";
 
@@ -52,6 +53,7 @@ export function createEmulator(options: EmulatorOptions): Emulator {
   });
   const app = new Hono();
   app.get("/", (c) => c.json(healthBody(personalities)));
+  app.route("/__control/webhooks", createWebhookSink(options.now ?? Date.now));
   app.route("/__control", createControlRoutes(core, personalities));
   app.route("/files", createFileRoutes(core));
   for (const personality of personalities) {

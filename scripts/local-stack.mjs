@@ -16,7 +16,9 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 const providers = ["dashscope", "evolink", "pixeldojo", "aimlapi", "shortapi"];
 
 /**
- * @param {{ gatewayPort?: number, emulatorPort?: number, persist?: string | false, logLevel?: string, vars?: Record<string,string> }} options
+ * @param {{ gatewayPort?: number, emulatorPort?: number, persist?: string | false, logLevel?: string,
+ *   vars?: Record<string,string>, entrypoint?: string, bindings?: Record<string, unknown>, migrations?: unknown[] }} options
+ *   `entrypoint`, `bindings` and `migrations` let the benchmarks run their own Worker around the gateway.
  * @returns {Promise<{ gatewayUrl: string, emulatorUrl: string, stop: () => Promise<void> }>}
  */
 export async function startLocalStack(options = {}) {
@@ -42,11 +44,14 @@ export async function startLocalStack(options = {}) {
     EMULATOR_URL: text(emulatorUrl),
     ...Object.fromEntries(providers.map((id) => [`${id.toUpperCase()}_BASE_URL`, text(`${emulatorUrl}/${id}`)])),
     ...Object.fromEntries(Object.entries(options.vars ?? {}).map(([name, value]) => [name, text(value)])),
+    ...options.bindings,
   };
   let gateway;
   try {
     gateway = await unstable_startWorker({
       config: "wrangler.toml",
+      ...(options.entrypoint ? { entrypoint: options.entrypoint } : {}),
+      ...(options.migrations ? { migrations: options.migrations } : {}),
       bindings,
       dev: {
         server: { hostname: host, port: gatewayPort },

@@ -100,7 +100,7 @@ describe("a wan2.7-i2v job end to end", () => {
     expect(again).toEqual(job);
     const stored = await env.MEDIA.list({ prefix: `outputs/${json.id}/` });
     expect(stored.objects).toHaveLength(1);
-    expect((await eventTypes(json.id)).filter((type) => type === "copied")).toHaveLength(1);
+    expect((await eventTypes(json.id)).filter((type) => type === "output_copied")).toHaveLength(1);
   });
 
   it("retries a create that answered 503 at the only allowed provider, then completes", async () => {
@@ -160,9 +160,9 @@ describe("large outputs", () => {
     expect(job.outputs[0]!.bytes).toBe(size);
     expect(job.outputs[0]!.sha256).toBe((await emulatorTask(job.attempts[0]!.upstream_id!)).output_sha256[0]);
     const events = (await jobStub(json.id).events("dev"))!;
-    const copied = JSON.parse(events.find((event) => event.type === "copied")!.detail!) as { outputs: Array<{ peakBufferedBytes: number; multipart: boolean }> };
-    expect(copied.outputs[0]!.multipart).toBe(true);
-    expect(copied.outputs[0]!.peakBufferedBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
+    const copied = JSON.parse(events.find((event) => event.type === "output_copied")!.detail!) as { peakBufferedBytes: number; multipart: boolean };
+    expect(copied.multipart).toBe(true);
+    expect(copied.peakBufferedBytes).toBeLessThanOrEqual(8 * 1024 * 1024);
     const head = await env.MEDIA.head(new URL(job.outputs[0]!.url).pathname.slice("/media/".length));
     expect(head?.size).toBe(size);
   });
@@ -175,8 +175,8 @@ describe("large outputs", () => {
     expect(job.status).toBe("completed");
     expect(job.outputs[0]!.bytes).toBe(size);
     const events = (await jobStub(json.id).events("dev"))!;
-    const copied = JSON.parse(events.find((event) => event.type === "copied")!.detail!) as { outputs: Array<{ peakBufferedBytes: number; multipart: boolean }> };
-    expect(copied.outputs[0]).toMatchObject({ multipart: false, peakBufferedBytes: 0 });
+    const copied = JSON.parse(events.find((event) => event.type === "output_copied")!.detail!) as { peakBufferedBytes: number; multipart: boolean };
+    expect(copied).toMatchObject({ multipart: false, peakBufferedBytes: 0 });
   });
 
   it("retries a download cut mid-body and still completes", async () => {

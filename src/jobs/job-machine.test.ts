@@ -31,6 +31,8 @@ function job(overrides: Partial<JobRecord> = {}): JobRecord {
     submit: { tries: 0, due_at: t0 },
     poll: null,
     copy: null,
+    webhook: null,
+    request_hash: null,
     ...overrides,
   };
 }
@@ -43,12 +45,13 @@ const unavailable: UpstreamError = { kind: "unavailable", message: "503", retrya
 const badRequest: UpstreamError = { kind: "bad_request", message: "bad", retryable: false, httpStatus: 400 };
 
 function accept(upstreamId: string, task: UpstreamTask, provider: "evolink" | "dashscope" = "evolink"): JobEvent {
-  return { type: "submitted", provider, upstreamId, task, startDeadlineMs: 600_000, polling: { baseMs: 1_000, maxMs: 15_000 }, pricePerSecondUsd: 0.1 };
+  return { type: "submitted", provider, upstreamId, task, startDeadlineMs: 600_000, polling: { baseMs: 1_000, maxMs: 15_000 }, estimatedCostUsd: 0.5 };
 }
 
 const running = transition(job(), accept("task-unified-1-abcdefgh", pending), t0, policy);
 const copying = transition(running, { type: "observed", task: completed }, t0 + 5_000, policy);
-const done = transition(copying, { type: "copied", outputs: [] }, t0 + 6_000, policy);
+const output = { url: "http://gw/media/o/0.mp4", content_type: "video/mp4", bytes: 10, sha256: "ab", index: 0, key: "o/0.mp4" };
+const done = transition(copying, { type: "output_copied", output }, t0 + 6_000, policy);
 const failed = transition(running, { type: "observed", task: { state: "failed", error: badRequest, upstreamStatus: "failed" } }, t0 + 5_000, policy);
 
 type Row = [string, JobRecord, JobEvent, number, Partial<{ status: string; submit: boolean; poll: boolean; copy: boolean; errorCode: string; unchanged: boolean }>];
@@ -67,7 +70,11 @@ const table: Row[] = [
   ["running + poll 404 → failed", running, { type: "poll_failed", error: { kind: "not_found", message: "gone", retryable: false } }, t0, { status: "failed", errorCode: "upstream_not_found" }],
   ["running + hint → poll due now", running, { type: "hint" }, t0 + 10, { status: "running", poll: true }],
   ["copying + late processing answer → unchanged", copying, { type: "observed", task: processing }, t0 + 6000, { unchanged: true }],
-  ["copying + copied → completed", copying, { type: "copied", outputs: [] }, t0 + 6000, { status: "completed", copy: false }],
+  ["copying + copied → completed", copying, { type: "output_copied", output }, t0 + 6000, { status: "completed", copy: false }],
+  ["queued + cancel → canceled", job(), { type: "cancel" }, t0, { status: "canceled", submit: false }],
+  ["running + cancel → canceled, attempt abandoned", running, { type: "cancel" }, t0, { status: "canceled", poll: false }],
+  ["copying + cancel → canceled, copy dropped", copying, { type: "cancel" }, t0, { status: "canceled", copy: false }],
+  ["completed + cancel → unchanged", done, { type: "cancel" }, t0, { unchanged: true }],
   ["copying + retryable copy failure → copy retried", copying, { type: "copy_failed", error: { code: "output_download_failed", message: "cut", retryable: true } }, t0, { status: "running", copy: true }],
   ["copying + invalid output → failed", copying, { type: "copy_failed", error: { code: "output_invalid", message: "not mp4", retryable: false } }, t0, { status: "failed", errorCode: "output_invalid" }],
   ["copying + deadline → unchanged (paid result is kept)", copying, { type: "deadline" }, t0 + 3_600_000, { unchanged: true }],
@@ -75,7 +82,7 @@ const table: Row[] = [
   ["queued + deadline → failed", job(), { type: "deadline" }, t0 + 1_800_000, { status: "failed", errorCode: "deadline_exceeded" }],
   ["running + early deadline event → unchanged", running, { type: "deadline" }, t0 + 1000, { unchanged: true }],
   ["completed + anything → unchanged", done, { type: "observed", task: processing }, t0 + 7000, { unchanged: true }],
-  ["failed + copied → unchanged", failed, { type: "copied", outputs: [] }, t0 + 7000, { unchanged: true }],
+  ["failed + copied → unchanged", failed, { type: "output_copied", output }, t0 + 7000, { unchanged: true }],
   ["running + second submitted → unchanged", running, accept("u2", pending), t0, { unchanged: true }],
 ];
 
@@ -91,7 +98,7 @@ describe("job machine", () => {
     if (expected.poll !== undefined) expect(after.poll !== null).toBe(expected.poll);
     if (expected.copy !== undefined) expect(after.copy !== null).toBe(expected.copy);
     if (expected.errorCode) expect(after.error?.code).toBe(expected.errorCode);
-    if (after.status === "failed" || after.status === "completed") {
+    if (after.status === "failed" || after.status === "completed" || after.status === "canceled") {
       expect(after.completed_at).toBe(new Date(now).toISOString());
       expect(nextWakeAt(after)).toBeNull();
     }
@@ -174,6 +181,18 @@ describe("failover across providers", () => {
     const second = transition(failedOver, accept("ds-1", pending, "dashscope"), t0 + 2000, policy);
     expect(second.attempts.map((attempt) => [attempt.provider, attempt.status])).toEqual([["evolink", "failed"], ["dashscope", "running"]]);
     expect(second.usage.estimated_cost_usd).toBe(0.5);
+  });
+
+  it("copies several outputs in index order and retries only the missing ones", () => {
+    const many = transition(running, { type: "observed", task: { state: "completed", urls: ["u0", "u1", "u2"], upstreamStatus: "SUCCEEDED" } }, t0, policy);
+    const second = transition(many, { type: "output_copied", output: { ...output, index: 1 } }, t0, policy);
+    const failedCopy = transition(second, { type: "copy_failed", error: { code: "output_download_failed", message: "cut", retryable: true } }, t0, policy);
+    expect(failedCopy.copy!.done.map((done) => done.index)).toEqual([1]);
+    const third = transition(failedCopy, { type: "output_copied", output: { ...output, index: 0 } }, t0, policy);
+    expect(transition(third, { type: "output_copied", output: { ...output, index: 0 } }, t0, policy)).toBe(third); // a duplicate changes nothing
+    const finished = transition(third, { type: "output_copied", output: { ...output, index: 2 } }, t0, policy);
+    expect(finished.status).toBe("completed");
+    expect(finished.outputs.map((done) => done.index)).toEqual([0, 1, 2]);
   });
 
   it("abandons a task stuck before it starts and resubmits elsewhere", () => {

@@ -14,7 +14,7 @@
 import { backoffDelay } from "../lib/backoff";
 import type { ProviderId, UpstreamError, UpstreamTask } from "../providers/provider-adapter";
 import type { Attempt, JobError, JobOutput, JobRecord } from "./job-types";
-import { terminalStatuses } from "./job-types";
+import { terminalStatuses, videoInput } from "./job-types";
 
 export interface MachinePolicy {
   submit: { baseMs: number; maxMs: number; maxTries: number };
@@ -34,16 +34,17 @@ export const defaultPolicy: MachinePolicy = {
 };
 
 export type JobEvent =
-  | { type: "submitted"; provider: ProviderId; upstreamId: string; task: UpstreamTask; startDeadlineMs: number; polling: { baseMs: number; maxMs: number }; pricePerSecondUsd: number | null }
+  | { type: "submitted"; provider: ProviderId; upstreamId: string; task: UpstreamTask; startDeadlineMs: number; polling: { baseMs: number; maxMs: number }; estimatedCostUsd: number | null }
   | { type: "submit_failed"; provider: ProviderId; error: UpstreamError }
   | { type: "submit_deferred"; until: number }
   | { type: "observed"; task: UpstreamTask; polling?: { baseMs: number; maxMs: number } }
   | { type: "poll_failed"; error: UpstreamError }
   | { type: "hint" }
   | { type: "stuck" }
-  | { type: "copied"; outputs: JobOutput[] }
+  | { type: "output_copied"; output: JobOutput }
   | { type: "copy_failed"; error: JobError }
-  | { type: "deadline" };
+  | { type: "deadline" }
+  | { type: "cancel" };
 
 /** Failures the same provider may get over by itself (worth retrying there later). */
 const transientKinds = new Set(["rate_limited", "unavailable", "timeout", "protocol"]);
@@ -130,9 +131,13 @@ function observe(job: JobRecord, task: UpstreamTask, now: number, policy: Machin
       status: "running",
       progress: 99,
       attempts: replaceLastAttempt(job, { status: "completed", upstream_status: task.upstreamStatus, ended_at: stamp, seen_running: true }),
-      usage: { ...job.usage, billed_seconds: task.billedSeconds ?? job.input.duration },
+      usage: {
+        ...job.usage,
+        billed_seconds: task.billedSeconds ?? videoInput(job)?.duration ?? null,
+        images: videoInput(job) ? null : task.urls.length,
+      },
       poll: null,
-      copy: { urls: task.urls, tries: 0, due_at: now },
+      copy: { urls: task.urls, tries: 0, due_at: now, done: [] },
       updated_at: stamp,
     };
   }
@@ -169,7 +174,6 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
         start_deadline_at: now + event.startDeadlineMs,
         seen_running: false,
       };
-      const cost = event.pricePerSecondUsd === null ? null : Math.round(event.pricePerSecondUsd * job.input.duration * 10_000) / 10_000;
       const accepted: JobRecord = {
         ...job,
         status: "running",
@@ -177,7 +181,7 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
         provider_cursor: Math.max(0, job.providers.indexOf(event.provider)),
         attempts: [...job.attempts, attempt],
         polling: event.polling,
-        usage: { ...job.usage, estimated_cost_usd: cost },
+        usage: { ...job.usage, estimated_cost_usd: event.estimatedCostUsd },
         updated_at: stamp,
       };
       return observe(accepted, event.task, now, policy, event.polling, true);
@@ -228,9 +232,11 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
       const error: JobError = { code: "upstream_stuck", message: `${attempt.provider} did not start the task in time.`, retryable: true };
       return resubmitOrFail(job, "abandoned", error, now, policy);
     }
-    case "copied": {
-      if (!job.copy) return job;
-      return { ...job, status: "completed", progress: 100, outputs: event.outputs, copy: null, updated_at: stamp, completed_at: stamp };
+    case "output_copied": {
+      if (!job.copy || job.copy.done.some((output) => output.index === event.output.index)) return job;
+      const done = [...job.copy.done, event.output].sort((a, b) => a.index - b.index);
+      if (done.length < job.copy.urls.length) return { ...job, copy: { ...job.copy, done }, updated_at: stamp };
+      return { ...job, status: "completed", progress: 100, outputs: done, copy: null, updated_at: stamp, completed_at: stamp };
     }
     case "copy_failed": {
       if (!job.copy) return job;
@@ -239,6 +245,10 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
         return { ...job, copy: { ...job.copy, tries, due_at: now + backoffDelay(tries, { ...policy.copy, random: policy.random }) }, updated_at: stamp };
       }
       return fail(job, event.error, now);
+    }
+    case "cancel": {
+      const attempts = currentAttempt(job)?.status === "running" ? replaceLastAttempt(job, { status: "abandoned", ended_at: stamp }) : job.attempts;
+      return { ...job, attempts, status: "canceled", submit: null, poll: null, copy: null, updated_at: stamp, completed_at: stamp };
     }
     case "deadline": {
       // Once the upstream has delivered, the deadline no longer applies: the result is paid

@@ -8,31 +8,33 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Config, Env } from "../env";
-import { loadConfig, upstreamFetch } from "../env";
-import { randomToken } from "../lib/ids";
-import { callbackToken } from "../lib/tokens";
-import type { CopiedObject } from "../media/copy-to-r2";
-import { copyToR2 } from "../media/copy-to-r2";
-import { extensionOf } from "../media/signatures";
-import { fetchableUrlProblem } from "../media/url-policy";
-import type { AdapterContext, ProviderId, VideoAdapter } from "../providers/provider-adapter";
-import { videoAdapters } from "../providers/provider-registry";
+import { loadConfig } from "../env";
+import type { ProviderId } from "../providers/provider-adapter";
+import { copyNextOutput } from "./job-copy";
 import type { JobEvent, MachinePolicy } from "./job-machine";
 import { defaultPolicy, isTerminal, transition } from "./job-machine";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import { JobStore } from "./job-store";
-import type { JobOutput, JobRecord } from "./job-types";
+import { JobStreamHub } from "./job-stream";
+import type { JobRecord } from "./job-types";
+import { cancelAttempt, pollJob, submitJob } from "./job-upstream";
 import type { JobView } from "./job-view";
 import { toJobView } from "./job-view";
 
 /** How many due items one wake-up may work through before yielding to the next alarm. */
-const maxStepsPerWake = 8;
+const maxStepsPerWake = 16;
+
+export type CreateOutcome = { job: JobView; replayed: boolean; mismatch: boolean };
+export type CancelOutcome = { job: JobView; conflict: boolean } | null;
 
 export class JobObject extends DurableObject<Env> {
   private readonly store: JobStore;
   private job: JobRecord | null = null;
   private running: Promise<void> | null = null;
   private again = false;
+  private copyAbort: AbortController | null = null;
+  private readonly waiters = new Set<() => void>();
+  private streams: JobStreamHub | null = null;
   /** The clock; replaceable in tests (time travel without patching globals). */
   now: () => number = () => Date.now();
 
@@ -54,27 +56,57 @@ export class JobObject extends DurableObject<Env> {
     return Number.isInteger(maxAttempts) && maxAttempts > 0 ? { ...defaultPolicy, maxAttempts } : defaultPolicy;
   }
 
-  /** Creates the job (idempotent: a second call returns the existing job) and submits it. */
-  async create(record: JobRecord): Promise<JobView> {
-    if (!this.job) {
-      this.job = record;
-      this.store.save(record);
-      this.store.appendEvent(record.created_at, "created", record.status, { providers: record.providers });
-      await this.runDue();
+  private viewOf(job: JobRecord): JobView {
+    return toJobView(job, this.config.publicBaseUrl);
+  }
+
+  private owned(tenant: string): JobRecord | null {
+    return this.job && this.job.tenant === tenant ? this.job : null;
+  }
+
+  /**
+   * Creates the job and submits it. Idempotent: a second call returns the existing job,
+   * flagged `replayed` when the request hash matches and `mismatch` when it does not.
+   */
+  async create(record: JobRecord): Promise<CreateOutcome> {
+    const existing = this.job;
+    if (existing) {
+      const mismatch = existing.tenant !== record.tenant || existing.request_hash !== record.request_hash;
+      return { job: this.viewOf(existing), replayed: !mismatch, mismatch };
     }
-    return toJobView(this.job, this.config.publicBaseUrl);
+    this.job = record;
+    this.store.save(record);
+    this.store.appendEvent(record.created_at, "created", record.status, { providers: record.providers });
+    await this.runDue();
+    return { job: this.viewOf(this.job), replayed: false, mismatch: false };
   }
 
   /** The job as its tenant sees it; null for anyone else (a plain 404 upstairs). */
   async view(tenant: string): Promise<JobView | null> {
-    if (!this.job || this.job.tenant !== tenant) return null;
-    return toJobView(this.job, this.config.publicBaseUrl);
+    const job = this.owned(tenant);
+    return job ? this.viewOf(job) : null;
+  }
+
+  /** Resolves with the job once it is terminal, or after `timeoutMs` with it as it is. */
+  async waitForTerminal(tenant: string, timeoutMs: number): Promise<JobView | null> {
+    if (!this.owned(tenant)) return null;
+    if (!isTerminal(this.job!)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          this.waiters.delete(done);
+          resolve();
+        };
+        const timer = setTimeout(done, timeoutMs);
+        this.waiters.add(done);
+      });
+    }
+    return this.viewOf(this.job!);
   }
 
   /** The event log (for tests and debugging). */
   async events(tenant: string) {
-    if (!this.job || this.job.tenant !== tenant) return null;
-    return this.store.events();
+    return this.owned(tenant) ? this.store.events() : null;
   }
 
   /**
@@ -90,6 +122,36 @@ export class JobObject extends DurableObject<Env> {
     await this.armAlarm();
   }
 
+  /**
+   * Cancels the job: upstream too where the provider allows it; a copy in flight is
+   * aborted and every object already written for the job is deleted.
+   */
+  async cancel(tenant: string): Promise<CancelOutcome> {
+    const job = this.owned(tenant);
+    if (!job) return null;
+    if (isTerminal(job)) return { job: this.viewOf(job), conflict: true };
+    const attempt = job.attempts[job.attempts.length - 1];
+    const copied = job.copy?.done ?? [];
+    this.apply({ type: "cancel" });
+    this.copyAbort?.abort(new Error("job canceled"));
+    await Promise.all(copied.map((output) => this.env.MEDIA.delete(output.key)));
+    if (attempt?.status === "running" && attempt.upstream_id) {
+      const ok = await cancelAttempt(job, attempt, this.deps()).catch(() => false);
+      if (ok !== null) this.store.appendEvent(new Date(this.now()).toISOString(), "upstream_cancel", "canceled", { provider: attempt.provider, upstream_id: attempt.upstream_id, ok });
+    }
+    await this.armAlarm();
+    return { job: this.viewOf(this.job!), conflict: false };
+  }
+
+  /** `GET /v1/jobs/{id}/events` (the route has checked the tenant and forwards here). */
+  override async fetch(request: Request): Promise<Response> {
+    const job = this.owned(request.headers.get("x-wan-edge-tenant") ?? "");
+    if (!job) return new Response(null, { status: 404 });
+    const keepAliveMs = Number(this.env.SSE_KEEPALIVE_MS) > 0 ? Number(this.env.SSE_KEEPALIVE_MS) : 15_000;
+    this.streams ??= new JobStreamHub(keepAliveMs);
+    return this.streams.open(this.viewOf(job), isTerminal(job));
+  }
+
   override async alarm(): Promise<void> {
     try {
       await this.runDue();
@@ -100,6 +162,10 @@ export class JobObject extends DurableObject<Env> {
     }
   }
 
+  private deps() {
+    return { env: this.env, config: this.config, now: this.now };
+  }
+
   private apply(event: JobEvent, detail?: unknown): void {
     const before = this.job!;
     const after = transition(before, event, this.now(), this.policy());
@@ -107,6 +173,14 @@ export class JobObject extends DurableObject<Env> {
     this.job = after;
     this.store.save(after);
     this.store.appendEvent(new Date(this.now()).toISOString(), event.type, after.status, detail);
+    this.changed(before, after);
+  }
+
+  /** Tells whoever listens that the job changed. */
+  private changed(before: JobRecord, after: JobRecord): void {
+    const terminal = isTerminal(after);
+    this.streams?.publish(this.viewOf(after), terminal);
+    if (terminal) for (const wake of [...this.waiters]) wake();
   }
 
   private async armAlarm(): Promise<void> {
@@ -141,123 +215,45 @@ export class JobObject extends DurableObject<Env> {
     return this.running;
   }
 
-  private context(provider: ProviderId): AdapterContext {
-    const settings = this.config.providers[provider];
-    if (!settings) throw new Error(`provider ${provider} is not configured`);
-    return { fetch: upstreamFetch(this.env), baseUrl: settings.baseUrl, apiKey: settings.apiKey, now: this.now };
-  }
-
-  private adapter(provider: ProviderId): VideoAdapter {
-    const adapter = videoAdapters[provider];
-    if (!adapter) throw new Error(`no adapter for ${provider}`);
-    return adapter;
-  }
-
-  private breaker(provider: ProviderId) {
-    return this.env.BREAKERS.get(this.env.BREAKERS.idFromName(provider));
-  }
-
   private async perform(work: NonNullable<ReturnType<typeof dueWork>>): Promise<void> {
     const job = this.job!;
-    if (work === "deadline") return this.apply({ type: "deadline" });
-    if (work === "stuck") return this.apply({ type: "stuck" });
-    if (work === "submit") return this.submit();
-    if (work === "poll") {
-      const attempt = job.attempts[job.attempts.length - 1]!;
-      const result = await this.adapter(attempt.provider).getTask(attempt.upstream_id!, this.context(attempt.provider));
-      if (result.ok) this.apply({ type: "observed", task: result.value }, { provider: attempt.provider, upstream_status: result.value.upstreamStatus });
-      else this.apply({ type: "poll_failed", error: result.error }, result.error);
-      return;
+    switch (work) {
+      case "deadline":
+        return this.apply({ type: "deadline" });
+      case "stuck":
+        return this.apply({ type: "stuck" });
+      case "submit": {
+        const event = await submitJob(job, this.deps());
+        return this.apply(event, event.type === "submit_failed" ? event.error : undefined);
+      }
+      case "poll": {
+        const event = await pollJob(job, this.deps());
+        const detail = event.type === "observed" ? { upstream_status: event.task.upstreamStatus } : event.type === "poll_failed" ? event.error : undefined;
+        return this.apply(event, detail);
+      }
+      case "copy": {
+        this.copyAbort = new AbortController();
+        const copied = await copyNextOutput(job, { env: this.env, config: this.config, signal: this.copyAbort.signal }).finally(() => {
+          this.copyAbort = null;
+        });
+        if (!copied) return;
+        if (isTerminal(this.job!) && copied.event.type === "output_copied") {
+          // Canceled while this copy finished: leave nothing behind.
+          await this.env.MEDIA.delete(copied.event.output.key);
+          return;
+        }
+        return this.apply(copied.event, copied.detail);
+      }
     }
-    await this.copyOutputs();
-  }
-
-  /**
-   * Submits to the provider at the cursor, or the next one whose circuit breaker lets it
-   * through; when every breaker is open, waits for the first to cool down.
-   */
-  private async submit(): Promise<void> {
-    const job = this.job!;
-    let chosen: ProviderId | null = null;
-    let retryAt = Number.POSITIVE_INFINITY;
-    for (let step = 0; step < job.providers.length && !chosen; step++) {
-      const provider = job.providers[(job.provider_cursor + step) % job.providers.length]!;
-      if (job.skip_providers.includes(provider)) continue;
-      const decision = await this.breaker(provider).admit();
-      if (decision.allowed) chosen = provider;
-      else retryAt = Math.min(retryAt, decision.retryAt ?? this.now() + 1_000);
-    }
-    if (!chosen) return this.apply({ type: "submit_deferred", until: retryAt }, { reason: "every eligible provider's circuit breaker is open" });
-
-    const adapter = this.adapter(chosen);
-    const callbackUrl = adapter.capabilities.callbacks
-      ? `${this.config.publicBaseUrl}/callbacks/${chosen}/${job.id}/${await callbackToken(this.config.serverSecret, job.id)}`
-      : null;
-    const result = await adapter.submitVideo(job.input, { callbackUrl }, this.context(chosen));
-    // The breaker tracks the provider's health: a request it rightly refused is not its fault.
-    const healthy = result.ok || result.error.kind === "bad_request" || result.error.kind === "content_policy";
-    await this.breaker(chosen).record(healthy);
-    if (result.ok) {
-      const { capabilities } = adapter;
-      this.apply({
-        type: "submitted",
-        provider: chosen,
-        upstreamId: result.value.upstreamId,
-        task: result.value.task,
-        startDeadlineMs: capabilities.startDeadlineMs,
-        polling: this.pollingFor(adapter),
-        pricePerSecondUsd: capabilities.pricePerSecondUsd[job.input.resolution],
-      });
-    } else {
-      this.apply({ type: "submit_failed", provider: chosen, error: result.error }, result.error);
-    }
-  }
-
-  /** The provider's polling cadence, unless the deployment overrides it (POLL_BASE_MS/POLL_MAX_MS). */
-  private pollingFor(adapter: VideoAdapter): { baseMs: number; maxMs: number } {
-    const number = (name: string) => {
-      const value = Number(this.env[name]);
-      return Number.isFinite(value) && value > 0 ? value : undefined;
-    };
-    return { baseMs: number("POLL_BASE_MS") ?? adapter.capabilities.polling.baseMs, maxMs: number("POLL_MAX_MS") ?? adapter.capabilities.polling.maxMs };
   }
 
   /** Best-effort upstream cancel of attempts this job walked away from (never retried). */
   private async cancelAbandoned(before: JobRecord, after: JobRecord): Promise<void> {
     for (const [index, attempt] of after.attempts.entries()) {
-      if (attempt.status !== "abandoned" || before.attempts[index]?.status === "abandoned" || !attempt.upstream_id) continue;
-      const adapter = videoAdapters[attempt.provider];
-      if (!adapter?.cancel || !adapter.capabilities.cancel) continue;
-      const result = await adapter.cancel(attempt.upstream_id, this.context(attempt.provider));
-      this.store.appendEvent(new Date(this.now()).toISOString(), "upstream_cancel", after.status, { provider: attempt.provider, upstream_id: attempt.upstream_id, ok: result.ok });
+      if (attempt.status !== "abandoned" || before.attempts[index]?.status === "abandoned") continue;
+      const ok = await cancelAttempt(after, attempt, this.deps()).catch(() => false);
+      if (ok === null) continue;
+      this.store.appendEvent(new Date(this.now()).toISOString(), "upstream_cancel", after.status, { provider: attempt.provider, upstream_id: attempt.upstream_id, ok });
     }
-  }
-
-  /** Copies every upstream URL into R2, in index order; all succeed or the copy is retried. */
-  private async copyOutputs(): Promise<void> {
-    const job = this.job!;
-    const urls = job.copy!.urls;
-    const outputs: JobOutput[] = [];
-    const copies: Array<Pick<CopiedObject, "key" | "bytes" | "sha256" | "peakBufferedBytes" | "multipart">> = [];
-    const config = this.config;
-    for (const [index, url] of urls.entries()) {
-      const result = await copyToR2({
-        fetch: upstreamFetch(this.env),
-        bucket: this.env.MEDIA,
-        url,
-        kind: "video",
-        maxBytes: config.maxOutputBytes,
-        keyFor: (contentType) => `outputs/${job.id}/${randomToken(20)}/${index}.${extensionOf(contentType)}`,
-        urlProblem: (candidate) => fetchableUrlProblem(candidate, config),
-      });
-      if (!result.ok) {
-        await Promise.all(outputs.map((output) => this.env.MEDIA.delete(output.key)));
-        return this.apply({ type: "copy_failed", error: result.error }, result.error);
-      }
-      const { key, bytes, sha256, contentType, peakBufferedBytes, multipart } = result.value;
-      copies.push({ key, bytes, sha256, peakBufferedBytes, multipart });
-      outputs.push({ url: `${config.publicBaseUrl}/media/${key}`, content_type: contentType, bytes, sha256, index, key });
-    }
-    this.apply({ type: "copied", outputs }, { outputs: copies });
   }
 }

@@ -15,6 +15,24 @@ const migrations: string[] = [
      status TEXT NOT NULL,
      detail TEXT
    );`,
+  // Outbound webhook deliveries (one row per event; `webhook-id` = id) and every attempt.
+  `CREATE TABLE deliveries (
+     id TEXT PRIMARY KEY,
+     type TEXT NOT NULL,
+     payload TEXT NOT NULL,
+     created_at INTEGER NOT NULL,
+     state TEXT NOT NULL,
+     attempts_in_round INTEGER NOT NULL DEFAULT 0,
+     next_at INTEGER
+   );
+   CREATE TABLE delivery_attempts (
+     delivery_id TEXT NOT NULL,
+     at INTEGER NOT NULL,
+     status INTEGER,
+     outcome TEXT NOT NULL,
+     error TEXT,
+     duration_ms INTEGER NOT NULL
+   );`,
 ];
 
 export interface JobEventRow {

@@ -5,6 +5,7 @@
  * translation. Internal scheduling state (`*_due_at`, tries) never leaves the Durable Object.
  */
 import type { I2vInput } from "../models/i2v";
+import type { ImageProInput } from "../models/image-pro";
 import type { ProviderId, UpstreamErrorKind } from "../providers/provider-adapter";
 
 export type JobStatus = "queued" | "running" | "completed" | "failed" | "canceled";
@@ -49,8 +50,8 @@ export interface Due {
 export interface JobRecord {
   id: string;
   tenant: string;
-  model: "wan2.7-i2v";
-  input: I2vInput;
+  model: ModelId;
+  input: I2vInput | ImageProInput;
   metadata: Record<string, string>;
   /** Eligible providers in the order they are tried. */
   providers: ProviderId[];
@@ -72,8 +73,28 @@ export interface JobRecord {
   polling?: { baseMs: number; maxMs: number };
   submit: Due | null;
   poll: Due | null;
-  /** Pending copy of the upstream result URLs into R2. */
-  copy: (Due & { urls: string[] }) | null;
+  /** Pending copy of the upstream result URLs into R2; `done` holds the outputs already copied. */
+  copy: (Due & { urls: string[]; done: JobOutput[] }) | null;
+  /** Where and what to deliver as outbound webhooks (null: none). */
+  webhook: { url: string; events: WebhookEventType[] } | null;
+  /** SHA-256 of the canonical request, for Idempotency-Key replays (null without a key). */
+  request_hash: string | null;
+}
+
+export const modelIds = ["wan2.7-i2v", "wan2.7-image-pro"] as const;
+export type ModelId = (typeof modelIds)[number];
+
+export const webhookEventTypes = ["job.running", "job.completed", "job.failed", "job.canceled"] as const;
+export type WebhookEventType = (typeof webhookEventTypes)[number];
+
+/** The video input of a video job (narrowing helper). */
+export function videoInput(job: Pick<JobRecord, "model" | "input">): I2vInput | null {
+  return job.model === "wan2.7-i2v" ? (job.input as I2vInput) : null;
+}
+
+/** The image input of an image job (narrowing helper). */
+export function imageInput(job: Pick<JobRecord, "model" | "input">): ImageProInput | null {
+  return job.model === "wan2.7-image-pro" ? (job.input as ImageProInput) : null;
 }
 
 export type { UpstreamErrorKind };

@@ -30,3 +30,14 @@ export function newJobId(nowMs: number): string {
 export function isJobId(value: string): boolean {
   return /^job_[0-9a-hjkmnp-tv-z]{26}$/.test(value);
 }
+
+/**
+ * The job id for an Idempotency-Key: derived from tenant and key, so every request with
+ * that key reaches the same Durable Object. Same shape as any job id.
+ */
+export async function idempotentJobId(tenant: string, key: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(`idempotency\u0000${tenant}\u0000${key}`)));
+  let out = "";
+  for (let index = 0; index < 26; index++) out += alphabet[digest[index]! & 31];
+  return `job_${out}`;
+}

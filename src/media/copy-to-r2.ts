@@ -90,6 +90,7 @@ class InspectedBody {
   private pending: Uint8Array[] = [];
   bytes = 0;
   contentType: string | null = null;
+  private chunks = 0;
 
   constructor(
     body: ReadableStream<Uint8Array>,
@@ -126,6 +127,10 @@ class InspectedBody {
   }
 
   private async readInspected(): Promise<Uint8Array | null> {
+    // When the source is faster than the sink every await here settles at once, and the
+    // loop would run as one long microtask chain that starves the isolate; yield to the
+    // event loop every few MB so the job (and its neighbours) keep answering.
+    if ((this.chunks += 1) % 64 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     const { done, value } = await this.reader.read();
     if (done) {
       await this.digestWriter.close();

@@ -6,6 +6,7 @@
  * retrying, no backoff and no failover; those live once, in the job machine above it.
  */
 import type { I2vInput, I2vMode } from "../models/i2v";
+import type { ImageProInput } from "../models/image-pro";
 
 export const providerIds = ["dashscope", "evolink", "pixeldojo", "aimlapi", "shortapi"] as const;
 export type ProviderId = (typeof providerIds)[number];
@@ -84,5 +85,46 @@ export interface VideoAdapter {
   /** The upstream task id a callback body claims to be about (a hint only), or null. */
   callbackTaskId?(body: unknown): string | null;
   /** Cancels a task upstream, where the provider allows it (only when `capabilities.cancel`). */
+  cancel?(upstreamId: string, context: AdapterContext): Promise<Result<void>>;
+}
+
+/** What a provider can do for `wan2.7-image-pro` (declared once; drives routing and /v1/models). */
+export interface ImageCapabilities {
+  /** Size tiers it accepts; "4K" also gates 4K-tier explicit sizes. */
+  tiers: ReadonlyArray<"1K" | "2K" | "4K">;
+  /** Accepts an explicit `W*H` size (within the model's bounds). */
+  customSize: boolean;
+  /** Largest `n` without / with `enable_sequential` (0 when image sets are unsupported). */
+  maxImages: number;
+  maxSequentialImages: number;
+  /** Input images for editing (0 = text-to-image only). */
+  maxInputImages: number;
+  thinkingMode: boolean;
+  colorPalette: boolean;
+  seed: { min: number; max: number } | null;
+  watermark: boolean;
+  callbacks: boolean;
+  cancel: boolean;
+  /** The create call answers with the finished images (no task to poll). */
+  synchronous: boolean;
+  /** USD per output image; null where unknown. */
+  pricePerImageUsd: number | null;
+  /** Finer size check where the provider has its own size names/limits (absent: tiers + customSize decide). */
+  supportsSize?: (size: string) => boolean;
+  /** Longest prompt the provider accepts, where shorter than the model's 5000. */
+  maxPromptLength?: number;
+  polling: { baseMs: number; maxMs: number };
+  startDeadlineMs: number;
+}
+
+/** The `wan2.7-image-pro` side of an adapter. Synchronous providers return a completed task. */
+export interface ImageAdapter {
+  id: ProviderId;
+  displayName: string;
+  capabilities: ImageCapabilities;
+  submitImages(input: ImageProInput, options: { callbackUrl: string | null }, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>>;
+  /** Absent for synchronous providers. */
+  getTask?(upstreamId: string, context: AdapterContext): Promise<Result<UpstreamTask>>;
+  callbackTaskId?(body: unknown): string | null;
   cancel?(upstreamId: string, context: AdapterContext): Promise<Result<void>>;
 }

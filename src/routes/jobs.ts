@@ -1,44 +1,46 @@
 /**
- * @module routes/jobs — `POST /v1/jobs` and `GET /v1/jobs/{id}`.
+ * @module routes/jobs — create, read, wait for, cancel and stream jobs.
  */
+import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import type { Config } from "../env";
 import { loadConfig } from "../env";
 import { ProblemError } from "../http/problem";
 import { readJsonObject } from "../http/validation";
 import type { JobRecord } from "../jobs/job-types";
-import { isJobId, newJobId } from "../lib/ids";
-import { validateJobRequest } from "../models/job-request";
-import { videoAdapters } from "../providers/provider-registry";
-import { eligibleProviders } from "../routing/eligibility";
+import { idempotentJobId, isJobId, newJobId } from "../lib/ids";
+import { sha256Hex } from "../lib/encoding";
+import { canonicalJson, validateJobRequest } from "../models/job-request";
+import { eligibleProviders, estimatedCost } from "../routing/eligibility";
+import { webhookUrlProblem } from "../webhooks/webhook-url";
 
 export const jobRoutes = new Hono<AppEnv>();
 
-jobRoutes.post("/v1/jobs", async (c) => {
-  const config = loadConfig(c.env);
-  const body = await readJsonObject(c.req.raw);
-  const validation = validateJobRequest(body, config);
-  if (!validation.ok) {
-    const count = validation.errors.length;
-    throw new ProblemError("invalid_request", `The request has ${count} invalid field${count === 1 ? "" : "s"}.`, validation.errors);
-  }
-  const request = validation.value;
-  const { eligible, excluded } = eligibleProviders(request.input, request.provider, config);
-  if (eligible.length === 0) {
-    const reasons = excluded.map(({ provider, reason }) => `${provider}: ${reason}`).join("; ");
-    throw new ProblemError("no_provider", `No configured provider supports this request (${reasons}).`, [], {}, { excluded });
-  }
-  const now = Date.now();
-  const id = newJobId(now);
-  // The estimate of the first choice; replaced by the price of the provider that accepts it.
-  const price = videoAdapters[eligible[0]!]?.capabilities.pricePerSecondUsd[request.input.resolution] ?? null;
+/** `Prefer: wait=N` (RFC 7240) in seconds, clamped to 0–60; null when absent. */
+export function preferredWaitSeconds(header: string | undefined): number | null {
+  const match = /(?:^|[,;\s])wait\s*=\s*"?(\d+)"?/i.exec(header ?? "");
+  return match ? Math.min(60, Number(match[1])) : null;
+}
+
+function jobStub(c: Context<AppEnv>, id: string) {
+  return c.env.JOBS.get(c.env.JOBS.idFromName(id));
+}
+
+function notFound(id: string): ProblemError {
+  return new ProblemError("not_found", `No job ${id} exists for this API key.`);
+}
+
+/** Builds the record of a new job from a validated request. */
+function newRecord(id: string, tenant: string, request: ReturnType<typeof validateJobRequest> & { ok: true }, eligible: JobRecord["providers"], requestHash: string | null, config: Config, now: number): JobRecord {
+  const { value } = request;
   const stamp = new Date(now).toISOString();
-  const record: JobRecord = {
+  return {
     id,
-    tenant: c.get("tenant"),
-    model: request.model,
-    input: request.input,
-    metadata: request.metadata,
+    tenant,
+    model: value.model,
+    input: value.input,
+    metadata: value.metadata,
     providers: eligible,
     provider_cursor: 0,
     skip_providers: [],
@@ -50,22 +52,81 @@ jobRoutes.post("/v1/jobs", async (c) => {
     attempts: [],
     outputs: [],
     error: null,
-    usage: { billed_seconds: null, images: null, estimated_cost_usd: price === null ? null : Math.round(price * request.input.duration * 10000) / 10000 },
+    // The estimate of the first choice; replaced by the price of the provider that accepts it.
+    usage: { billed_seconds: null, images: null, estimated_cost_usd: estimatedCost(value, eligible[0]!) },
     deadline_at: now + config.jobDeadlineMs,
     submit: { tries: 0, due_at: now },
     poll: null,
     copy: null,
+    webhook: value.webhook,
+    request_hash: requestHash,
   };
-  const view = await c.env.JOBS.get(c.env.JOBS.idFromName(id)).create(record);
-  c.header("location", view.urls.self);
-  return c.json(view, 202);
+}
+
+jobRoutes.post("/v1/jobs", async (c) => {
+  const config = loadConfig(c.env);
+  const tenant = c.get("tenant");
+  const idempotencyKey = c.req.header("idempotency-key");
+  if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
+    throw new ProblemError("invalid_request", "Idempotency-Key must be 1–255 characters.", [{ path: "header.Idempotency-Key", message: "1–255 characters" }]);
+  }
+  const body = await readJsonObject(c.req.raw);
+  const validation = validateJobRequest(body, config, (url) => webhookUrlProblem(url, config));
+  if (!validation.ok) {
+    const count = validation.errors.length;
+    throw new ProblemError("invalid_request", `The request has ${count} invalid field${count === 1 ? "" : "s"}.`, validation.errors);
+  }
+  const { eligible, excluded } = eligibleProviders(validation.value, validation.value.provider, config);
+  if (eligible.length === 0) {
+    const reasons = excluded.map(({ provider, reason }) => `${provider}: ${reason}`).join("; ");
+    throw new ProblemError("no_provider", `No configured provider supports this request (${reasons}).`, [], {}, { excluded });
+  }
+
+  const now = Date.now();
+  // With an Idempotency-Key the job id (and so its Durable Object) is derived from the
+  // tenant and the key: concurrent retries meet in one object, which creates one job.
+  const id = idempotencyKey === undefined ? newJobId(now) : await idempotentJobId(tenant, idempotencyKey);
+  const requestHash = idempotencyKey === undefined ? null : await sha256Hex(canonicalJson(validation.value));
+  const outcome = await jobStub(c, id).create(newRecord(id, tenant, validation, eligible, requestHash, config, now));
+  if (outcome.mismatch) {
+    throw new ProblemError("idempotency_mismatch", "This Idempotency-Key was already used with a different request.");
+  }
+  let job = outcome.job;
+  const wait = preferredWaitSeconds(c.req.header("prefer"));
+  if (wait !== null) {
+    job = (await jobStub(c, id).waitForTerminal(tenant, wait * 1000)) ?? job;
+    c.header("preference-applied", `wait=${wait}`);
+  }
+  c.header("location", job.urls.self);
+  if (outcome.replayed) c.header("idempotent-replayed", "true");
+  const terminal = ["completed", "failed", "canceled"].includes(job.status);
+  return c.json(job, outcome.replayed || (wait !== null && terminal) ? 200 : 202);
 });
 
 jobRoutes.get("/v1/jobs/:id", async (c) => {
   const id = c.req.param("id");
-  const notFound = new ProblemError("not_found", `No job ${id} exists for this API key.`);
-  if (!isJobId(id)) throw notFound;
-  const view = await c.env.JOBS.get(c.env.JOBS.idFromName(id)).view(c.get("tenant"));
-  if (!view) throw notFound;
-  return c.json(view);
+  if (!isJobId(id)) throw notFound(id);
+  const wait = preferredWaitSeconds(c.req.header("prefer"));
+  const stub = jobStub(c, id);
+  const job = wait === null ? await stub.view(c.get("tenant")) : await stub.waitForTerminal(c.get("tenant"), wait * 1000);
+  if (!job) throw notFound(id);
+  if (wait !== null) c.header("preference-applied", `wait=${wait}`);
+  return c.json(job);
+});
+
+jobRoutes.post("/v1/jobs/:id/cancel", async (c) => {
+  const id = c.req.param("id");
+  if (!isJobId(id)) throw notFound(id);
+  const outcome = await jobStub(c, id).cancel(c.get("tenant"));
+  if (!outcome) throw notFound(id);
+  if (outcome.conflict) throw new ProblemError("conflict", `Job ${id} is already ${outcome.job.status}.`, [], {}, { job: outcome.job });
+  return c.json(outcome.job, 202);
+});
+
+jobRoutes.get("/v1/jobs/:id/events", async (c) => {
+  const id = c.req.param("id");
+  if (!isJobId(id)) throw notFound(id);
+  const response = await jobStub(c, id).fetch("https://job/events", { headers: { "x-wan-edge-tenant": c.get("tenant") } });
+  if (response.status === 404) throw notFound(id);
+  return response;
 });

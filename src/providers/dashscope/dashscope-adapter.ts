@@ -9,12 +9,15 @@
  * international) or `https://dashscope.aliyuncs.com` (Beijing). The model, the endpoint and
  * the API key must all belong to the same region; a key used across regions fails with
  * InvalidApiKey or a service error (§1.1).
+ *
+ * The task plumbing (async create, task read, cancel, error mapping) is one API for every
+ * model and is exported for the image side, ./dashscope-image-adapter.ts.
  */
 import { z } from "@hono/zod-openapi";
 import type { I2vInput } from "../../models/i2v";
 import { i2vMediaUrls } from "../../models/i2v";
 import { classifyStatus, pickString, providerRequest } from "../provider-http";
-import type { Result, UpstreamError, UpstreamTask, VideoAdapter } from "../provider-adapter";
+import type { AdapterContext, Result, UpstreamError, UpstreamTask, VideoAdapter } from "../provider-adapter";
 
 const apiPath = "/api/v1";
 
@@ -40,7 +43,7 @@ export function dashscopeVideoBody(input: I2vInput): Record<string, unknown> {
   return body;
 }
 
-// Minimal response schema: only what we read.
+// Minimal response schema: only what we read (the image side reads its own `choices`).
 const taskSchema = z.looseObject({
   output: z.looseObject({
     task_id: z.string().min(1),
@@ -52,25 +55,30 @@ const taskSchema = z.looseObject({
   usage: z.looseObject({ duration: z.number().nullish(), output_video_duration: z.number().nullish() }).nullish(),
 });
 
-/** Maps DashScope's task JSON (create answer or task read) to an UpstreamTask. Exported for fixture tests. */
+/** A task read as far as every DashScope model shares it. */
+export type DashscopeTaskBody = z.infer<typeof taskSchema>;
+
+/** Maps DashScope's video task JSON (create answer or task read) to an UpstreamTask. Exported for fixture tests. */
 export function dashscopeTask(json: unknown): UpstreamTask | null {
+  return dashscopeTaskWith(json, videoSucceeded);
+}
+
+/**
+ * Maps a task JSON with the status logic all DashScope models share (one `/tasks` API);
+ * `succeeded` reads the model's own result from a SUCCEEDED task. Exported for the image side.
+ */
+export function dashscopeTaskWith(json: unknown, succeeded: (task: DashscopeTaskBody) => UpstreamTask): UpstreamTask | null {
   const parsed = taskSchema.safeParse(json);
   if (!parsed.success) return null;
-  const { output, usage } = parsed.data;
+  const { output } = parsed.data;
   const upstreamStatus = output.task_status;
   switch (upstreamStatus) {
     case "PENDING":
       return { state: "pending", progress: null, upstreamStatus };
     case "RUNNING":
       return { state: "running", progress: null, upstreamStatus }; // DashScope reports no progress (§1.3)
-    case "SUCCEEDED": {
-      if (!output.video_url) return { state: "failed", upstreamStatus, error: protocolError("DashScope reported success without a video_url") };
-      const task: UpstreamTask = { state: "completed", urls: [output.video_url], upstreamStatus };
-      // Billing is on usage.duration = input clip + output (§1.3).
-      const billed = usage?.duration ?? usage?.output_video_duration;
-      if (typeof billed === "number") task.billedSeconds = billed;
-      return task;
-    }
+    case "SUCCEEDED":
+      return succeeded(parsed.data);
     case "FAILED":
       return { state: "failed", upstreamStatus, error: dashscopeFailure(output.code ?? "", output.message ?? "the task failed") };
     case "CANCELED":
@@ -81,6 +89,16 @@ export function dashscopeTask(json: unknown): UpstreamTask | null {
     default:
       return null;
   }
+}
+
+function videoSucceeded({ output, usage }: DashscopeTaskBody): UpstreamTask {
+  const upstreamStatus = output.task_status;
+  if (!output.video_url) return { state: "failed", upstreamStatus, error: dashscopeProtocolError("DashScope reported success without a video_url") };
+  const task: UpstreamTask = { state: "completed", urls: [output.video_url], upstreamStatus };
+  // Billing is on usage.duration = input clip + output (§1.3).
+  const billed = usage?.duration ?? usage?.output_video_duration;
+  if (typeof billed === "number") task.billedSeconds = billed;
+  return task;
 }
 
 /** A failed task's `output.code` (§1.3, §1.5). */
@@ -118,7 +136,47 @@ export function dashscopeHttpError(status: number, headers: Headers, body: unkno
   return error;
 }
 
-const protocolError = (message: string): UpstreamError => ({ kind: "protocol", message, retryable: true });
+export const dashscopeProtocolError = (message: string): UpstreamError => ({ kind: "protocol", message, retryable: true });
+
+/**
+ * Creates an async task (`X-DashScope-Async: enable`; the calls are async only, §1.2, §1.4)
+ * and maps the answer with `map`. Shared by the video and image sides.
+ */
+export async function createDashscopeTask(
+  path: string,
+  body: unknown,
+  context: AdapterContext,
+  map: (json: unknown) => UpstreamTask | null,
+): Promise<Result<{ upstreamId: string; task: UpstreamTask }>> {
+  const sent = await providerRequest(context, "POST", `${apiPath}${path}`, { body, headers: { "X-DashScope-Async": "enable" } });
+  if (!sent.ok) return sent;
+  const { status, headers, body: answer } = sent.value;
+  if (status < 200 || status >= 300) return { ok: false, error: dashscopeHttpError(status, headers, answer, context.now()) };
+  const task = map(answer);
+  const upstreamId = pickString(answer, "output", "task_id");
+  if (!task || !upstreamId) return { ok: false, error: dashscopeProtocolError("DashScope's create response had no task id") };
+  return { ok: true, value: { upstreamId, task } };
+}
+
+/** Reads a task at `GET /api/v1/tasks/{id}` and maps it with `map`. Shared by the video and image sides. */
+export async function readDashscopeTask(upstreamId: string, context: AdapterContext, map: (json: unknown) => UpstreamTask | null): Promise<Result<UpstreamTask>> {
+  const sent = await providerRequest(context, "GET", `${apiPath}/tasks/${encodeURIComponent(upstreamId)}`);
+  if (!sent.ok) return sent;
+  const { status, headers, body } = sent.value;
+  if (status < 200 || status >= 300) return { ok: false, error: dashscopeHttpError(status, headers, body, context.now()) };
+  const task = map(body);
+  if (!task) return { ok: false, error: dashscopeProtocolError("DashScope's task response was not understood") };
+  return { ok: true, value: task };
+}
+
+/** Cancels a task; refused (an error value) once it has left PENDING (§1.3). Shared by both sides. */
+export async function cancelDashscopeTask(upstreamId: string, context: AdapterContext): Promise<Result<void>> {
+  const sent = await providerRequest(context, "POST", `${apiPath}/tasks/${encodeURIComponent(upstreamId)}/cancel`);
+  if (!sent.ok) return sent;
+  const { status, headers, body } = sent.value;
+  if (status < 200 || status >= 300) return { ok: false, error: dashscopeHttpError(status, headers, body, context.now()) };
+  return { ok: true, value: undefined };
+}
 
 export const dashscopeAdapter: VideoAdapter = {
   id: "dashscope",
@@ -144,36 +202,13 @@ export const dashscopeAdapter: VideoAdapter = {
     startDeadlineMs: 15 * 60_000,
   },
 
-  async submitVideo(input, _options, context): Promise<Result<{ upstreamId: string; task: UpstreamTask }>> {
-    const sent = await providerRequest(context, "POST", `${apiPath}/services/aigc/video-generation/video-synthesis`, {
-      body: dashscopeVideoBody(input),
-      headers: { "X-DashScope-Async": "enable" }, // the call is async only (§1.2)
-    });
-    if (!sent.ok) return sent;
-    const { status, headers, body } = sent.value;
-    if (status < 200 || status >= 300) return { ok: false, error: dashscopeHttpError(status, headers, body, context.now()) };
-    const task = dashscopeTask(body);
-    const upstreamId = pickString(body, "output", "task_id");
-    if (!task || !upstreamId) return { ok: false, error: protocolError("DashScope's create response had no task id") };
-    return { ok: true, value: { upstreamId, task } };
+  submitVideo(input, _options, context) {
+    return createDashscopeTask("/services/aigc/video-generation/video-synthesis", dashscopeVideoBody(input), context, dashscopeTask);
   },
 
-  async getTask(upstreamId, context) {
-    const sent = await providerRequest(context, "GET", `${apiPath}/tasks/${encodeURIComponent(upstreamId)}`);
-    if (!sent.ok) return sent;
-    const { status, headers, body } = sent.value;
-    if (status < 200 || status >= 300) return { ok: false, error: dashscopeHttpError(status, headers, body, context.now()) };
-    const task = dashscopeTask(body);
-    if (!task) return { ok: false, error: protocolError("DashScope's task response was not understood") };
-    return { ok: true, value: task };
+  getTask(upstreamId, context) {
+    return readDashscopeTask(upstreamId, context, dashscopeTask);
   },
 
-  async cancel(upstreamId, context) {
-    // Refused (an error value) once the task has left PENDING (§1.3).
-    const sent = await providerRequest(context, "POST", `${apiPath}/tasks/${encodeURIComponent(upstreamId)}/cancel`);
-    if (!sent.ok) return sent;
-    const { status, headers, body } = sent.value;
-    if (status < 200 || status >= 300) return { ok: false, error: dashscopeHttpError(status, headers, body, context.now()) };
-    return { ok: true, value: undefined };
-  },
+  cancel: cancelDashscopeTask,
 };

@@ -4,11 +4,14 @@
  * Wire format: ../shared/providers.md §3 and PixelDojo's own page (seeds/000). Create with
  * `POST /api/v1/models/wan-2.7-i2v/run`, read with `GET /api/v1/jobs/{jobId}`. The webhook
  * body is undocumented and unsigned (§3.5), so it is only ever used as a hint.
+ *
+ * The job plumbing (run, read, webhook id, error mapping) is shared with the image side,
+ * ./pixeldojo-image-adapter.ts.
  */
 import { z } from "@hono/zod-openapi";
 import type { I2vInput } from "../../models/i2v";
 import { classifyStatus, pick, pickString, providerRequest } from "../provider-http";
-import type { Result, UpstreamError, UpstreamTask, VideoAdapter } from "../provider-adapter";
+import type { AdapterContext, Result, UpstreamError, UpstreamTask, VideoAdapter } from "../provider-adapter";
 
 /**
  * Builds the run body. Exported for fixture tests. Driving audio is never sent: PixelDojo
@@ -114,6 +117,36 @@ function rateLimitResetMs(value: string | null, nowMs: number): number | undefin
 
 const protocolError = (message: string): UpstreamError => ({ kind: "protocol", message, retryable: true });
 
+/** Runs a model (`POST /api/v1/models/{model}/run`) and maps the answer. Shared by the video and image sides. */
+export async function runPixeldojoJob(model: string, body: unknown, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>> {
+  const sent = await providerRequest(context, "POST", `/api/v1/models/${model}/run`, { body });
+  if (!sent.ok) return sent;
+  const { status, headers, body: answer } = sent.value;
+  // 200 or 202 (§3.2).
+  if (status < 200 || status >= 300) return { ok: false, error: pixeldojoHttpError(status, headers, answer, context.now()) };
+  const task = pixeldojoTask(answer);
+  const upstreamId = pickString(answer, "jobId");
+  if (!task || !upstreamId) return { ok: false, error: protocolError("PixelDojo's run response had no jobId") };
+  return { ok: true, value: { upstreamId, task } };
+}
+
+/** Reads a job at `GET /api/v1/jobs/{jobId}` (one endpoint for every model). */
+export async function readPixeldojoJob(upstreamId: string, context: AdapterContext): Promise<Result<UpstreamTask>> {
+  const sent = await providerRequest(context, "GET", `/api/v1/jobs/${encodeURIComponent(upstreamId)}`);
+  if (!sent.ok) return sent;
+  const { status, headers, body } = sent.value;
+  if (status < 200 || status >= 300) return { ok: false, error: pixeldojoHttpError(status, headers, body, context.now()) };
+  const task = pixeldojoTask(body);
+  if (!task) return { ok: false, error: protocolError("PixelDojo's job response was not understood") };
+  return { ok: true, value: task };
+}
+
+/** The job id a webhook body names (a hint only: the job is re-read before it counts). */
+export function pixeldojoCallbackTaskId(body: unknown): string | null {
+  const id = pick(body, "jobId");
+  return typeof id === "string" && id !== "" ? id : null;
+}
+
 export const pixeldojoAdapter: VideoAdapter = {
   id: "pixeldojo",
   displayName: "PixelDojo",
@@ -136,30 +169,10 @@ export const pixeldojoAdapter: VideoAdapter = {
     startDeadlineMs: 10 * 60_000,
   },
 
-  async submitVideo(input, options, context): Promise<Result<{ upstreamId: string; task: UpstreamTask }>> {
-    const sent = await providerRequest(context, "POST", "/api/v1/models/wan-2.7-i2v/run", { body: pixeldojoVideoBody(input, options.callbackUrl) });
-    if (!sent.ok) return sent;
-    const { status, headers, body } = sent.value;
-    // 200 or 202 (§3.2).
-    if (status < 200 || status >= 300) return { ok: false, error: pixeldojoHttpError(status, headers, body, context.now()) };
-    const task = pixeldojoTask(body);
-    const upstreamId = pickString(body, "jobId");
-    if (!task || !upstreamId) return { ok: false, error: protocolError("PixelDojo's run response had no jobId") };
-    return { ok: true, value: { upstreamId, task } };
+  submitVideo(input, options, context) {
+    return runPixeldojoJob("wan-2.7-i2v", pixeldojoVideoBody(input, options.callbackUrl), context);
   },
 
-  async getTask(upstreamId, context) {
-    const sent = await providerRequest(context, "GET", `/api/v1/jobs/${encodeURIComponent(upstreamId)}`);
-    if (!sent.ok) return sent;
-    const { status, headers, body } = sent.value;
-    if (status < 200 || status >= 300) return { ok: false, error: pixeldojoHttpError(status, headers, body, context.now()) };
-    const task = pixeldojoTask(body);
-    if (!task) return { ok: false, error: protocolError("PixelDojo's job response was not understood") };
-    return { ok: true, value: task };
-  },
-
-  callbackTaskId(body) {
-    const id = pick(body, "jobId");
-    return typeof id === "string" && id !== "" ? id : null;
-  },
+  getTask: readPixeldojoJob,
+  callbackTaskId: pixeldojoCallbackTaskId,
 };

@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+/**
+ * `npm run bench`: edge overhead, callback path, media copy, fan-out and bundle size,
+ * measured side by side in one run on the local stack (workerd, inspector off, loopback).
+ * Prints a table and writes bench/results.json (every figure, and `targets`).
+ *
+ * Quick run (smaller samples, for a smoke check): `npm run bench -- --quick`.
+ */
+import { execFileSync } from "node:child_process";
+import { createHmac } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { startLocalStack } from "../scripts/local-stack.mjs";
+import { runLoad } from "./lib/load.mjs";
+import { sampleRss, workerdPids } from "./lib/memory.mjs";
+
+const quick = process.argv.includes("--quick");
+const MiB = 1024 * 1024;
+const devSecret = "wan-edge-development-server-secret-not-for-production";
+const headers = { authorization: "Bearer wan-edge-dev-key", "content-type": "application/json" };
+const i2v = (seed) => JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: "https://example.com/cat.png", seed }, provider: "evolink" });
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const persist = mkdtempSync(join(tmpdir(), "wan-edge-bench-"));
+const pidsBefore = new Set(workerdPids());
+const stack = await startLocalStack({
+  gatewayPort: 18797,
+  emulatorPort: 18798,
+  persist,
+  entrypoint: "bench/bench-worker.ts",
+  bindings: { BENCH: { type: "durable_object_namespace", class_name: "BenchObject" } },
+  migrations: [
+    { tag: "v1", new_sqlite_classes: ["JobObject"] },
+    { tag: "v2", new_sqlite_classes: ["ProviderBreaker"] },
+    { tag: "v3", new_sqlite_classes: ["BenchObject"] },
+  ],
+  // Polls are the backstop; keep them out of the way of the request measurements.
+  vars: { POLL_BASE_MS: "60000", POLL_MAX_MS: "60000" },
+});
+const newPids = workerdPids().filter((pid) => !pidsBefore.has(pid));
+const gatewayPid = newPids.at(-1); // started after the emulator
+const { gatewayUrl, emulatorUrl } = stack;
+
+const faults = (plan) => fetch(`${emulatorUrl}/__control/faults`, { method: "PUT", body: JSON.stringify(plan) });
+const clearFaults = () => fetch(`${emulatorUrl}/__control/faults`, { method: "DELETE" });
+const forget = () => fetch(`${emulatorUrl}/__control/state`, { method: "DELETE" });
+const postJob = (seed) => fetch(`${gatewayUrl}/v1/jobs`, { method: "POST", headers, body: i2v(seed) });
+const getJob = async (id) => (await fetch(`${gatewayUrl}/v1/jobs/${id}`, { headers })).json();
+
+async function untilTerminal(id, timeoutMs = 120_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const job = await getJob(id);
+    if (["completed", "failed", "canceled"].includes(job.status)) return job;
+    if (Date.now() > deadline) throw new Error(`job ${id} not terminal in time`);
+    await sleep(25);
+  }
+}
+
+async function upstreamCompletedAt(upstreamId) {
+  const tasks = await (await fetch(`${emulatorUrl}/__control/tasks`)).json();
+  const task = tasks.find((candidate) => candidate.id === upstreamId);
+  return task.created_at + task.duration_ms;
+}
+
+const results = { machine: { node: process.version, date: new Date().toISOString() }, edge: [], callbacks: {}, copy: [], fanout: {}, bundle: {} };
+
+try {
+  // 1. Edge overhead -----------------------------------------------------------------------
+  await faults({ provider: "evolink", duration_ms: 3_600_000, callback_drop_rate: 1 });
+  const statusJob = await (await postJob(1)).json();
+  const directBody = JSON.stringify({ model: "wan2.7-image-to-video", generation_mode: "first_frame", image_start: "https://example.com/cat.png", quality: "720p", duration: 5, prompt_extend: false });
+  for (const concurrency of [16, 1]) {
+    const requests = quick ? (concurrency === 1 ? 100 : 400) : concurrency === 1 ? 400 : 3000;
+    const runs = [
+      ["bare route", () => fetch(`${gatewayUrl}/__bench/bare`)],
+      ["status GET /v1/jobs/{id}", () => fetch(`${gatewayUrl}/v1/jobs/${statusJob.id}`, { headers })],
+      ["bare create-DO + row", (index) => fetch(`${gatewayUrl}/__bench/do-write`, { method: "POST", body: `row ${index}` })],
+      ["direct emulator create", () => fetch(`${emulatorUrl}/evolink/v1/videos/generations`, { method: "POST", headers: { authorization: "Bearer x", "content-type": "application/json" }, body: directBody })],
+      ["submit POST /v1/jobs", (index) => postJob(index + 2)],
+    ];
+    for (const [name, request] of runs) results.edge.push(await runLoad({ name, concurrency, requests, request }));
+    await forget(); // keep the emulator's task list small between rounds
+  }
+
+  // 2. Callback path -----------------------------------------------------------------------
+  const running = [];
+  for (let index = 0; index < (quick ? 10 : 50); index++) running.push(await (await postJob(10_000 + index)).json());
+  const token = (id) => createHmac("sha256", devSecret).update(`callback:${id}`).digest("base64url");
+  const callbackRequests = quick ? 500 : 5000;
+  results.callbacks.absorb = await runLoad({
+    name: "provider callbacks (duplicates)",
+    concurrency: 16,
+    requests: callbackRequests,
+    warmup: 0,
+    request: (index) => {
+      const job = running[Math.abs(index) % running.length];
+      return fetch(`${gatewayUrl}/callbacks/evolink/${job.id}/${token(job.id)}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ id: job.attempts[0].upstream_id, status: "processing" }) });
+    },
+  });
+  await faults({ provider: "evolink", duration_ms: 1000 });
+  const latencies = [];
+  for (let index = 0; index < (quick ? 5 : 20); index++) {
+    const job = await untilTerminal((await (await postJob(20_000 + index)).json()).id);
+    latencies.push(Date.parse(job.completed_at) - (await upstreamCompletedAt(job.attempts.at(-1).upstream_id)));
+  }
+  latencies.sort((a, b) => a - b);
+  results.callbacks.completion = { runs: latencies.length, p50_ms: latencies[Math.floor(latencies.length / 2)], max_ms: latencies.at(-1), samples_ms: latencies };
+  await forget();
+
+  // 3. Media copy --------------------------------------------------------------------------
+  for (const megabytes of quick ? [10, 100] : [10, 100, 500]) {
+    const bytes = megabytes * MiB;
+    // The ceiling: a bare route piping the same emulator file into R2.put with a known length.
+    await faults({ provider: "evolink", duration_ms: 200, media_bytes: bytes, callback_drop_rate: 1 });
+    const probe = await (await postJob(30_000 + megabytes)).json(); // any task of that size gives a file URL
+    const tasks = await (await fetch(`${emulatorUrl}/__control/tasks`)).json();
+    const fileUrl = tasks.find((task) => task.id === probe.attempts[0].upstream_id).output_urls[0];
+    await sleep(300);
+    const pipeStarted = Date.now();
+    const pipeSampler = sampleRss(gatewayPid);
+    const pipe = await (await fetch(`${gatewayUrl}/__bench/pipe?url=${encodeURIComponent(fileUrl)}`, { method: "POST" })).json();
+    const pipePeak = pipeSampler.stop();
+    const row = { megabytes, pipe_ms: Date.now() - pipeStarted, pipe_bytes: pipe.bytes, pipe_peak_rss_mb: Math.round(pipePeak / MiB) };
+    for (const [label, noLength] of [["with_length", false], ["without_length", true]]) {
+      await faults({ provider: "evolink", duration_ms: 200, media_bytes: bytes, media_no_length: noLength });
+      const sampler = sampleRss(gatewayPid);
+      const job = await untilTerminal((await (await postJob(40_000 + megabytes + (noLength ? 1 : 0))).json()).id, 300_000);
+      const peak = sampler.stop();
+      if (job.status !== "completed") throw new Error(`copy job failed: ${JSON.stringify(job.error)}`);
+      row[`${label}_ms`] = Date.parse(job.completed_at) - (await upstreamCompletedAt(job.attempts.at(-1).upstream_id));
+      row[`${label}_peak_rss_mb`] = Math.round(peak / MiB);
+    }
+    results.copy.push(row);
+    await forget();
+  }
+  await clearFaults();
+
+  // 4. Fan-out -----------------------------------------------------------------------------
+  const fanout = quick ? 100 : 500;
+  const fanStarted = Date.now();
+  const ids = [];
+  await runLoad({ name: "fan-out submit", concurrency: 32, requests: fanout, warmup: 0, request: async (index) => {
+    const response = await postJob(50_000 + index);
+    ids.push((await response.clone().json()).id);
+    return response;
+  } });
+  const statuses = {};
+  await Promise.all(Array.from({ length: 16 }, async (_, worker) => {
+    for (let index = worker; index < ids.length; index += 16) {
+      const job = await untilTerminal(ids[index], 600_000);
+      statuses[job.status] = (statuses[job.status] ?? 0) + 1;
+    }
+  }));
+  results.fanout = { jobs: fanout, wall_ms: Date.now() - fanStarted, statuses, failures: fanout - (statuses.completed ?? 0) };
+} finally {
+  await stack.stop();
+  rmSync(persist, { recursive: true, force: true });
+}
+
+// 5. Bundle ----------------------------------------------------------------------------------
+const outdir = mkdtempSync(join(tmpdir(), "wan-edge-bundle-"));
+execFileSync("npx", ["wrangler", "deploy", "--env", "production", "--dry-run", "--outdir", outdir], { stdio: "ignore", env: { ...process.env, CLOUDFLARE_CF_FETCH_ENABLED: "false" } });
+const bundle = readFileSync(join(outdir, "index.js"));
+const text = bundle.toString("utf8");
+results.bundle = {
+  bytes: bundle.length,
+  gzip_bytes: gzipSync(bundle, { level: 9 }).length,
+  emulator_absent: !["wan-edge provider emulator", "__control", "createEmulator", "task-unified-"].some((marker) => text.includes(marker)),
+};
+rmSync(outdir, { recursive: true, force: true });
+
+// Targets ------------------------------------------------------------------------------------
+const edge = (name, concurrency) => results.edge.find((row) => row.name === name && row.concurrency === concurrency);
+const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
+const target = (value, goal, met) => ({ value, target: goal, met });
+const copyAt = (mb) => results.copy.find((row) => row.megabytes === mb);
+const biggest = results.copy.at(-1);
+const smallest = results.copy[0];
+results.targets = {
+  status_rps_vs_bare: target(ratio(edge("status GET /v1/jobs/{id}", 16).rps, edge("bare route", 16).rps), "≥ 0.5", ratio(edge("status GET /v1/jobs/{id}", 16).rps, edge("bare route", 16).rps) >= 0.5),
+  status_p99_vs_bare: target(ratio(edge("status GET /v1/jobs/{id}", 16).p99_ms, edge("bare route", 16).p99_ms), "≤ 3", ratio(edge("status GET /v1/jobs/{id}", 16).p99_ms, edge("bare route", 16).p99_ms) <= 3),
+  submit_rps_vs_do_write: target(ratio(edge("submit POST /v1/jobs", 16).rps, edge("bare create-DO + row", 16).rps), "≥ 0.7", ratio(edge("submit POST /v1/jobs", 16).rps, edge("bare create-DO + row", 16).rps) >= 0.7),
+  submit_p50_at_1_ms: (() => {
+    const limit = Math.round((edge("bare create-DO + row", 1).p50_ms + edge("direct emulator create", 1).p50_ms + 2) * 100) / 100;
+    return target(edge("submit POST /v1/jobs", 1).p50_ms, `≤ ${limit} (DO route p50 + emulator p50 + 2 ms)`, edge("submit POST /v1/jobs", 1).p50_ms <= limit);
+  })(),
+  callback_to_completed_p50_ms: target(results.callbacks.completion.p50_ms, "< 50", results.callbacks.completion.p50_ms < 50),
+  copy_with_length_vs_pipe: target(ratio(biggest.with_length_ms, biggest.pipe_ms), "≤ 1.3", ratio(biggest.with_length_ms, biggest.pipe_ms) <= 1.3),
+  copy_without_length_vs_pipe: target(ratio(biggest.without_length_ms, biggest.pipe_ms), "≤ 1.6", ratio(biggest.without_length_ms, biggest.pipe_ms) <= 1.6),
+  copy_peak_memory_growth_mb: (() => {
+    const growth = Math.max(biggest.with_length_peak_rss_mb, biggest.without_length_peak_rss_mb) - Math.max(smallest.with_length_peak_rss_mb, smallest.without_length_peak_rss_mb);
+    return target(growth, `< 64 (peak RSS at ${biggest.megabytes} MB minus at ${smallest.megabytes} MB)`, growth < 64);
+  })(),
+  fanout_completed: target(`${results.fanout.statuses.completed ?? 0}/${results.fanout.jobs}`, `${results.fanout.jobs}/${results.fanout.jobs}`, results.fanout.failures === 0),
+  bundle_gzip_kb: target(Math.round(results.bundle.gzip_bytes / 102.4) / 10, "≤ 150, emulator absent", results.bundle.gzip_bytes <= 150 * 1024 && results.bundle.emulator_absent),
+};
+void copyAt;
+
+writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
+console.log("\nEdge overhead (loopback, same runtime)");
+console.log("| route | conc | p50 ms | p99 ms | req/s | errors |\n|---|---|---|---|---|---|");
+for (const row of results.edge) console.log(`| ${row.name} | ${row.concurrency} | ${row.p50_ms} | ${row.p99_ms} | ${row.rps} | ${row.errors} |`);
+console.log(`\nCallbacks: ${results.callbacks.absorb.rps} callbacks/s absorbed (${results.callbacks.absorb.errors} errors); upstream completion → completed p50 ${results.callbacks.completion.p50_ms} ms (max ${results.callbacks.completion.max_ms})`);
+console.log("\nMedia copy (ms; peak RSS of the gateway's workerd in MB)");
+console.log("| size MB | bare pipe | with length | without length | peak RSS pipe / with / without |\n|---|---|---|---|---|");
+for (const row of results.copy) console.log(`| ${row.megabytes} | ${row.pipe_ms} | ${row.with_length_ms} | ${row.without_length_ms} | ${row.pipe_peak_rss_mb} / ${row.with_length_peak_rss_mb} / ${row.without_length_peak_rss_mb} |`);
+console.log(`\nFan-out: ${JSON.stringify(results.fanout)}`);
+console.log(`Bundle: ${results.bundle.gzip_bytes} bytes gzip, emulator absent: ${results.bundle.emulator_absent}`);
+console.log("\nTargets");
+console.log("| target | value | goal | met |\n|---|---|---|---|");
+for (const [name, row] of Object.entries(results.targets)) console.log(`| ${name} | ${row.value} | ${row.target} | ${row.met ? "yes" : "NO"} |`);

@@ -1,0 +1,62 @@
+/**
+ * @module jobs/job-stream — Server-Sent Events for one job, served by its Durable Object.
+ *
+ * A client first receives the current state, then every change as `event: job`, with a
+ * comment line as keep-alive; the stream ends after a terminal state.
+ */
+const encoder = new TextEncoder();
+
+interface Subscriber {
+  writer: WritableStreamDefaultWriter<Uint8Array>;
+  keepAlive: ReturnType<typeof setInterval>;
+}
+
+/** Formats one SSE message carrying the job object. */
+export function sseJobMessage(job: unknown): string {
+  return `event: job\ndata: ${JSON.stringify(job)}\n\n`;
+}
+
+export class JobStreamHub {
+  private readonly subscribers = new Set<Subscriber>();
+
+  constructor(private readonly keepAliveMs: number) {}
+
+  /** A streaming response that starts with `current` (and ends at once if terminal). */
+  open(current: unknown, terminal: boolean): Response {
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const writer = writable.getWriter();
+    const subscriber: Subscriber = {
+      writer,
+      keepAlive: setInterval(() => this.write(subscriber, ": keep-alive\n\n"), this.keepAliveMs),
+    };
+    this.subscribers.add(subscriber);
+    this.write(subscriber, `retry: 2000\n${sseJobMessage(current)}`);
+    if (terminal) this.close(subscriber);
+    return new Response(readable, {
+      headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
+    });
+  }
+
+  /** Sends the job to every subscriber; closes them all when it is terminal. */
+  publish(job: unknown, terminal: boolean): void {
+    const message = sseJobMessage(job);
+    for (const subscriber of [...this.subscribers]) {
+      this.write(subscriber, message);
+      if (terminal) this.close(subscriber);
+    }
+  }
+
+  get size(): number {
+    return this.subscribers.size;
+  }
+
+  private write(subscriber: Subscriber, text: string): void {
+    subscriber.writer.write(encoder.encode(text)).catch(() => this.close(subscriber)); // client went away
+  }
+
+  private close(subscriber: Subscriber): void {
+    if (!this.subscribers.delete(subscriber)) return;
+    clearInterval(subscriber.keepAlive);
+    subscriber.writer.close().catch(() => {});
+  }
+}

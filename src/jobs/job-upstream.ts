@@ -1,0 +1,141 @@
+/**
+ * @module jobs/job-upstream — the job's conversations with providers, as functions that
+ * return machine events: submit (through the circuit breakers), poll, cancel.
+ *
+ * No decisions about retries or failover live here; the machine makes those from the
+ * events. The video and image sides of the adapters are unified into `UpstreamOps`.
+ */
+import type { Config, Env } from "../env";
+import { upstreamFetch } from "../env";
+import { callbackToken } from "../lib/tokens";
+import type { I2vInput } from "../models/i2v";
+import type { ImageProInput } from "../models/image-pro";
+import type { AdapterContext, ProviderId, Result, UpstreamTask } from "../providers/provider-adapter";
+import { imageAdapters, videoAdapters } from "../providers/provider-registry";
+import { estimatedCost } from "../routing/eligibility";
+import type { JobEvent } from "./job-machine";
+import type { Attempt, JobRecord, ModelId } from "./job-types";
+
+/** What the job needs from a provider for one model. */
+export interface UpstreamOps {
+  callbacks: boolean;
+  canCancel: boolean;
+  polling: { baseMs: number; maxMs: number };
+  startDeadlineMs: number;
+  submit(input: JobRecord["input"], options: { callbackUrl: string | null }, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>>;
+  getTask?(upstreamId: string, context: AdapterContext): Promise<Result<UpstreamTask>>;
+  cancel?(upstreamId: string, context: AdapterContext): Promise<Result<void>>;
+  callbackTaskId?(body: unknown): string | null;
+}
+
+/** The provider's operations for `model`, or null when it does not offer the model. */
+export function upstreamOps(model: ModelId, provider: ProviderId): UpstreamOps | null {
+  if (model === "wan2.7-i2v") {
+    const adapter = videoAdapters[provider];
+    if (!adapter) return null;
+    return {
+      callbacks: adapter.capabilities.callbacks,
+      canCancel: adapter.capabilities.cancel && Boolean(adapter.cancel),
+      polling: adapter.capabilities.polling,
+      startDeadlineMs: adapter.capabilities.startDeadlineMs,
+      submit: (input, options, context) => adapter.submitVideo(input as I2vInput, options, context),
+      getTask: (id, context) => adapter.getTask(id, context),
+      cancel: adapter.cancel?.bind(adapter),
+      callbackTaskId: adapter.callbackTaskId?.bind(adapter),
+    };
+  }
+  const adapter = imageAdapters[provider];
+  if (!adapter) return null;
+  return {
+    callbacks: adapter.capabilities.callbacks,
+    canCancel: adapter.capabilities.cancel && Boolean(adapter.cancel),
+    polling: adapter.capabilities.polling,
+    startDeadlineMs: adapter.capabilities.startDeadlineMs,
+    submit: (input, options, context) => adapter.submitImages(input as ImageProInput, options, context),
+    getTask: adapter.getTask?.bind(adapter),
+    cancel: adapter.cancel?.bind(adapter),
+    callbackTaskId: adapter.callbackTaskId?.bind(adapter),
+  };
+}
+
+export interface UpstreamDeps {
+  env: Env;
+  config: Config;
+  now: () => number;
+}
+
+function mustOps(model: ModelId, provider: ProviderId): UpstreamOps {
+  const ops = upstreamOps(model, provider);
+  if (!ops) throw new Error(`${provider} has no adapter for ${model}`);
+  return ops;
+}
+
+export function adapterContext(deps: UpstreamDeps, provider: ProviderId): AdapterContext {
+  const settings = deps.config.providers[provider];
+  if (!settings) throw new Error(`provider ${provider} is not configured`);
+  return { fetch: upstreamFetch(deps.env), baseUrl: settings.baseUrl, apiKey: settings.apiKey, now: deps.now };
+}
+
+function breaker(env: Env, provider: ProviderId) {
+  return env.BREAKERS.get(env.BREAKERS.idFromName(provider));
+}
+
+/** The provider's polling cadence, unless the deployment overrides it (POLL_BASE_MS/POLL_MAX_MS). */
+function pollingFor(env: Env, ops: UpstreamOps): { baseMs: number; maxMs: number } {
+  const number = (name: string) => {
+    const value = Number(env[name]);
+    return Number.isFinite(value) && value > 0 ? value : undefined;
+  };
+  return { baseMs: number("POLL_BASE_MS") ?? ops.polling.baseMs, maxMs: number("POLL_MAX_MS") ?? ops.polling.maxMs };
+}
+
+/**
+ * Submits to the provider at the cursor, or the next one whose circuit breaker lets it
+ * through; when every breaker is open, asks the machine to wait for the first cool-down.
+ */
+export async function submitJob(job: JobRecord, deps: UpstreamDeps): Promise<JobEvent> {
+  let chosen: ProviderId | null = null;
+  let retryAt = Number.POSITIVE_INFINITY;
+  for (let step = 0; step < job.providers.length && !chosen; step++) {
+    const provider = job.providers[(job.provider_cursor + step) % job.providers.length]!;
+    if (job.skip_providers.includes(provider)) continue;
+    const decision = await breaker(deps.env, provider).admit();
+    if (decision.allowed) chosen = provider;
+    else retryAt = Math.min(retryAt, decision.retryAt ?? deps.now() + 1_000);
+  }
+  if (!chosen) return { type: "submit_deferred", until: retryAt };
+
+  const ops = mustOps(job.model, chosen);
+  const callbackUrl = ops.callbacks ? `${deps.config.publicBaseUrl}/callbacks/${chosen}/${job.id}/${await callbackToken(deps.config.serverSecret, job.id)}` : null;
+  const result = await ops.submit(job.input, { callbackUrl }, adapterContext(deps, chosen));
+  // The breaker tracks the provider's health: a request it rightly refused is not its fault.
+  const healthy = result.ok || result.error.kind === "bad_request" || result.error.kind === "content_policy";
+  await breaker(deps.env, chosen).record(healthy);
+  if (!result.ok) return { type: "submit_failed", provider: chosen, error: result.error };
+  return {
+    type: "submitted",
+    provider: chosen,
+    upstreamId: result.value.upstreamId,
+    task: result.value.task,
+    startDeadlineMs: ops.startDeadlineMs,
+    polling: pollingFor(deps.env, ops),
+    estimatedCostUsd: estimatedCost(job, chosen),
+  };
+}
+
+/** Re-reads the current attempt's task upstream. */
+export async function pollJob(job: JobRecord, deps: UpstreamDeps): Promise<JobEvent> {
+  const attempt = job.attempts[job.attempts.length - 1]!;
+  const ops = mustOps(job.model, attempt.provider);
+  if (!ops.getTask) return { type: "poll_failed", error: { kind: "protocol", message: "this provider has no task to poll", retryable: false } };
+  const result = await ops.getTask(attempt.upstream_id!, adapterContext(deps, attempt.provider));
+  return result.ok ? { type: "observed", task: result.value } : { type: "poll_failed", error: result.error };
+}
+
+/** Best-effort upstream cancel of an attempt (never retried); null when not possible. */
+export async function cancelAttempt(job: JobRecord, attempt: Attempt, deps: UpstreamDeps): Promise<boolean | null> {
+  const ops = upstreamOps(job.model, attempt.provider);
+  if (!ops?.canCancel || !ops.cancel || !attempt.upstream_id) return null;
+  const result = await ops.cancel(attempt.upstream_id, adapterContext(deps, attempt.provider));
+  return result.ok;
+}

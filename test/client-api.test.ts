@@ -1,0 +1,159 @@
+import { env } from "cloudflare:workers";
+import { afterEach, describe, expect, it } from "vitest";
+import type { JobJson } from "./helpers";
+import { emulatorLog, gateway, getJob, image, otherKey, resetEmulator, setFaults, submit, waitForJob } from "./helpers";
+
+afterEach(resetEmulator);
+
+const body = (extra: Record<string, unknown> = {}) => JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: image, prompt: "idempotent cat" }, provider: "evolink", ...extra });
+
+describe("Idempotency-Key", () => {
+  it("two concurrent POSTs with one key create one job and one upstream task", async () => {
+    const key = `key-${crypto.randomUUID()}`;
+    const before = (await emulatorLog()).filter((entry) => entry.method === "POST").length;
+    const [first, second] = await Promise.all([
+      gateway("/v1/jobs", { method: "POST", body: body(), headers: { "idempotency-key": key } }),
+      gateway("/v1/jobs", { method: "POST", body: body(), headers: { "idempotency-key": key } }),
+    ]);
+    const [a, b] = [(await first.json()) as JobJson, (await second.json()) as JobJson];
+    expect(a.id).toBe(b.id);
+    expect([first.status, second.status].sort()).toEqual([200, 202]);
+    const replay = first.status === 200 ? first : second;
+    expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    const creates = (await emulatorLog()).filter((entry) => entry.method === "POST").length - before;
+    expect(creates).toBe(1);
+
+    // a later retry with the same key and body returns the original job, submitting nothing
+    const later = await gateway("/v1/jobs", { method: "POST", body: body(), headers: { "idempotency-key": key } });
+    expect(later.status).toBe(200);
+    expect(((await later.json()) as JobJson).id).toBe(a.id);
+    expect((await emulatorLog()).filter((entry) => entry.method === "POST").length - before).toBe(1);
+  });
+
+  it("the same key with a different body is 422 idempotency_mismatch", async () => {
+    const key = `key-${crypto.randomUUID()}`;
+    expect((await gateway("/v1/jobs", { method: "POST", body: body(), headers: { "idempotency-key": key } })).status).toBe(202);
+    const other = await gateway("/v1/jobs", { method: "POST", body: body({ metadata: { changed: "yes" } }), headers: { "idempotency-key": key } });
+    expect(other.status).toBe(422);
+    expect(await other.json()).toMatchObject({ code: "idempotency_mismatch" });
+  });
+
+  it("keys are per tenant", async () => {
+    const key = `key-${crypto.randomUUID()}`;
+    const mine = (await (await gateway("/v1/jobs", { method: "POST", body: body(), headers: { "idempotency-key": key } })).json()) as JobJson;
+    const theirs = await gateway("/v1/jobs", { method: "POST", body: body(), key: otherKey, headers: { "idempotency-key": key } });
+    expect(theirs.status).toBe(202);
+    expect(((await theirs.json()) as JobJson).id).not.toBe(mine.id);
+  });
+});
+
+describe("Prefer: wait", () => {
+  it("holds the response until the job is terminal and answers 200", async () => {
+    const response = await gateway("/v1/jobs", { method: "POST", body: body(), headers: { prefer: "wait=20" } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("preference-applied")).toBe("wait=20");
+    expect(((await response.json()) as JobJson).status).toBe("completed");
+  });
+
+  it("answers 202 with the running job when the wait runs out", async () => {
+    await setFaults({ provider: "evolink", duration_ms: 10_000 });
+    const started = Date.now();
+    const response = await gateway("/v1/jobs", { method: "POST", body: body(), headers: { prefer: "wait=1" } });
+    expect(response.status).toBe(202);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+    expect(((await response.json()) as JobJson).status).toBe("running");
+  });
+});
+
+describe("cancel", () => {
+  it("cancels a running job (202), upstream where the provider allows it, then 409", async () => {
+    await setFaults({ provider: "dashscope", duration_ms: 30_000 });
+    const { json } = await submit({ first_frame: image }, { provider: "dashscope" });
+    const response = await gateway(`/v1/jobs/${json.id}/cancel`, { method: "POST" });
+    expect(response.status).toBe(202);
+    const canceled = (await response.json()) as JobJson;
+    expect(canceled.status).toBe("canceled");
+    expect(canceled.attempts[0]!.status).toBe("abandoned");
+    const cancels = (await emulatorLog()).filter((entry) => entry.path.endsWith(`/tasks/${json.attempts[0]!.upstream_id}/cancel`));
+    expect(cancels).toHaveLength(1);
+
+    const again = await gateway(`/v1/jobs/${json.id}/cancel`, { method: "POST" });
+    expect(again.status).toBe(409);
+    expect(await again.json()).toMatchObject({ code: "conflict" });
+  });
+
+  it("cancels a queued job whose create keeps failing", async () => {
+    await setFaults({ provider: "evolink", submit_status: 503 });
+    const { json } = await submit({ first_frame: image }, { provider: "evolink" });
+    expect(json.status).toBe("queued");
+    const response = await gateway(`/v1/jobs/${json.id}/cancel`, { method: "POST" });
+    expect(((await response.json()) as JobJson).status).toBe("canceled");
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // no retry happens after cancel
+    expect((await getJob(json.id)).attempts).toHaveLength(1);
+  });
+
+  it("leaves no partial objects when canceled during the R2 copy", async () => {
+    await setFaults({ provider: "evolink", media_bytes: 200 * 1024 * 1024, duration_ms: 500 });
+    const { json } = await submit({ first_frame: image }, { provider: "evolink" });
+    const copying = await waitForJob(json.id, (job) => job.progress === 99 || ["completed", "failed", "canceled"].includes(job.status), 20_000);
+    expect(copying.status).toBe("running"); // upstream done, copy in flight
+    const response = await gateway(`/v1/jobs/${json.id}/cancel`, { method: "POST" });
+    expect(((await response.json()) as JobJson).status).toBe("canceled");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const left = await env.MEDIA.list({ prefix: `outputs/${json.id}/` });
+    expect(left.objects).toEqual([]);
+    expect((await getJob(json.id)).status).toBe("canceled");
+  });
+
+  it("409s a completed job", async () => {
+    const { json } = await submit({ first_frame: image }, { provider: "evolink" });
+    await waitForJob(json.id);
+    expect((await gateway(`/v1/jobs/${json.id}/cancel`, { method: "POST" })).status).toBe(409);
+  });
+});
+
+describe("live events", () => {
+  async function readEvents(response: Response): Promise<string[]> {
+    const text = await response.text();
+    return text
+      .split("\n\n")
+      .filter((block) => block.includes("event: job"))
+      .map((block) => (JSON.parse(block.split("\n").find((line) => line.startsWith("data: "))!.slice(6)) as JobJson).status);
+  }
+
+  it("streams queued → running → completed in order and ends after the terminal state", async () => {
+    await setFaults({ provider: "evolink", submit_status: 503 });
+    const { json } = await submit({ first_frame: image }, { provider: "evolink" });
+    const response = await gateway(`/v1/jobs/${json.id}/events`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/event-stream");
+    await resetEmulator();
+    const statuses = await readEvents(response);
+    const compact = statuses.filter((status, index) => status !== statuses[index - 1]);
+    expect(compact).toEqual(["queued", "running", "completed"]);
+  });
+
+  it("gives a late client the current (terminal) state and ends", async () => {
+    const { json } = await submit({ first_frame: image }, { provider: "evolink" });
+    await waitForJob(json.id);
+    expect(await readEvents(await gateway(`/v1/jobs/${json.id}/events`))).toEqual(["completed"]);
+  });
+});
+
+describe("tenant isolation", () => {
+  it("another tenant's job id is a 404 on every job route", async () => {
+    const { json } = await submit({ first_frame: image }, { provider: "evolink" });
+    for (const [method, path] of [
+      ["GET", `/v1/jobs/${json.id}`],
+      ["POST", `/v1/jobs/${json.id}/cancel`],
+      ["GET", `/v1/jobs/${json.id}/events`],
+      ["GET", `/v1/jobs/${json.id}/deliveries`],
+      ["POST", `/v1/jobs/${json.id}/deliveries/replay`],
+    ] as const) {
+      const response = await gateway(path, { method, key: otherKey });
+      expect(response.status, `${method} ${path}`).toBe(404);
+      expect(await response.json()).toMatchObject({ code: "not_found" });
+    }
+    expect((await getJob(json.id)).status).not.toBe("canceled");
+  });
+});

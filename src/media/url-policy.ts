@@ -12,10 +12,36 @@ import type { Config } from "../env";
 import { canParseUrl } from "../lib/url";
 import { isLoopbackHost } from "../env";
 
-/** True for an IPv4/IPv6 literal host (bracketed or not). */
+/**
+ * True for an IPv4/IPv6 literal host (bracketed or not), in any spelling a URL parser
+ * accepts: `10.0.0.1`, `2130706433`, `0x7f.1`, `0177.0.0.1`, `127.1`, `[::ffff:7f00:1]`.
+ * The WHATWG rule is that a host whose last label is a number is parsed as IPv4, so that
+ * is the test here too (parsed URLs are already canonical; raw strings may not be).
+ */
 export function isIpLiteral(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, "");
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.includes(":") || /^0x[0-9a-f]+$/i.test(host) || /^\d+$/.test(host);
+  const host = hostname.replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  if (host.includes(":")) return true;
+  const last = host.slice(host.lastIndexOf(".") + 1);
+  return /^(0x[0-9a-f]*|\d+)$/i.test(last);
+}
+
+/** Suffixes of names that only resolve inside a network (RFC 6761, RFC 6762, RFC 8375, common practice). */
+const privateSuffixes = [".localhost", ".local", ".internal", ".home.arpa", ".localdomain", ".lan", ".intranet", ".corp"];
+
+/**
+ * Why `url`'s authority is not a public host, or null: no credentials, no IP literal, no
+ * loopback, no name that only resolves on a private network, no single-label name.
+ * Scheme and port are the caller's rule (media fetches and webhooks differ there).
+ */
+export function publicHostProblem(url: URL): string | null {
+  if (url.username || url.password) return "must not carry credentials";
+  // A trailing dot is the same name ("localhost." is localhost), so it must not slip past.
+  const host = url.hostname.toLowerCase().replace(/\.$/, "");
+  if (isIpLiteral(host)) return "must name a host, not an IP address";
+  if (host === "localhost" || isLoopbackHost(host) || !host.includes(".") || privateSuffixes.some((suffix) => host.endsWith(suffix))) {
+    return "must be a public host";
+  }
+  return null;
 }
 
 /** Why `value` may not be fetched by the gateway, or null when it may. */
@@ -28,10 +54,7 @@ export function fetchableUrlProblem(value: string, config: Pick<Config, "environ
   if (url.protocol !== "https:") return "must use https";
   if (url.username || url.password) return "must not carry credentials";
   if (url.port !== "") return "must use the default port";
-  const host = url.hostname.toLowerCase();
-  if (isIpLiteral(host)) return "must name a host, not an IP address";
-  if (isLoopbackHost(host) || host.endsWith(".local") || host.endsWith(".internal") || !host.includes(".")) return "must be a public host";
-  return null;
+  return publicHostProblem(url);
 }
 
 /**

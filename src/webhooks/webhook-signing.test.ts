@@ -49,6 +49,7 @@ describe("webhookHeaders", () => {
 
   it("is rejected under another tenant's secret", async () => {
     const headers = await webhookHeaders(await webhookSecretFor(serverSecret, "dev"), "msg_4", nowSeconds(), body);
-    expect(() => new Webhook(webhookSecretFor.length ? "whsec_" + btoa("x".repeat(32)) : "").verify(body, headers)).toThrow(/signature/i);
+    const other = await webhookSecretFor(serverSecret, "other");
+    expect(() => new Webhook(other).verify(body, headers)).toThrow(/signature/i);
   });
 });

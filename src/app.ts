@@ -11,6 +11,7 @@ import { callbackRoutes } from "./routes/callbacks";
 import { jobRoutes } from "./routes/jobs";
 import { mediaRoutes } from "./routes/media";
 import { modelRoutes } from "./routes/models";
+import { webhookRoutes } from "./routes/webhooks";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -31,6 +32,7 @@ export function createApp() {
   app.use("/v1/*", apiKeyAuth());
   app.route("/", modelRoutes);
   app.route("/", jobRoutes);
+  app.route("/", webhookRoutes);
   app.route("/", callbackRoutes);
   app.route("/", mediaRoutes);
 

@@ -8,7 +8,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Config, Env } from "../env";
-import { loadConfig } from "../env";
+import { loadConfig, upstreamFetch } from "../env";
 import type { ProviderId } from "../providers/provider-adapter";
 import { copyNextOutput } from "./job-copy";
 import type { JobEvent, MachinePolicy } from "./job-machine";
@@ -20,6 +20,9 @@ import type { JobRecord } from "./job-types";
 import { cancelAttempt, pollJob, submitJob } from "./job-upstream";
 import type { JobView } from "./job-view";
 import { toJobView } from "./job-view";
+import { DeliveryStore } from "../webhooks/delivery-store";
+import { eventTypeForStatus, WebhookOutbox } from "../webhooks/webhook-outbox";
+import { webhookUrlProblem } from "../webhooks/webhook-url";
 
 /** How many due items one wake-up may work through before yielding to the next alarm. */
 const maxStepsPerWake = 16;
@@ -29,6 +32,7 @@ export type CancelOutcome = { job: JobView; conflict: boolean } | null;
 
 export class JobObject extends DurableObject<Env> {
   private readonly store: JobStore;
+  private readonly outbox: WebhookOutbox;
   private job: JobRecord | null = null;
   private running: Promise<void> | null = null;
   private again = false;
@@ -41,6 +45,7 @@ export class JobObject extends DurableObject<Env> {
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     this.store = new JobStore(ctx.storage.sql);
+    this.outbox = new WebhookOutbox(new DeliveryStore(ctx.storage.sql));
     void ctx.blockConcurrencyWhile(async () => {
       this.store.migrate();
       this.job = this.store.load();
@@ -143,6 +148,19 @@ export class JobObject extends DurableObject<Env> {
     return { job: this.viewOf(this.job!), conflict: false };
   }
 
+  /** The job's webhook deliveries with every attempt; null for anyone but its tenant. */
+  async deliveries(tenant: string) {
+    return this.owned(tenant) ? this.outbox.list() : null;
+  }
+
+  /** Sends the latest webhook event again. null: not this tenant's job; false: nothing to send. */
+  async replayDelivery(tenant: string): Promise<boolean | null> {
+    if (!this.owned(tenant)) return null;
+    if (!this.outbox.replayLatest(this.now())) return false;
+    await this.armAlarm();
+    return true;
+  }
+
   /** `GET /v1/jobs/{id}/events` (the route has checked the tenant and forwards here). */
   override async fetch(request: Request): Promise<Response> {
     const job = this.owned(request.headers.get("x-wan-edge-tenant") ?? "");
@@ -179,12 +197,19 @@ export class JobObject extends DurableObject<Env> {
   /** Tells whoever listens that the job changed. */
   private changed(before: JobRecord, after: JobRecord): void {
     const terminal = isTerminal(after);
-    this.streams?.publish(this.viewOf(after), terminal);
+    const view = this.viewOf(after);
+    this.streams?.publish(view, terminal);
     if (terminal) for (const wake of [...this.waiters]) wake();
+    if (after.status !== before.status) {
+      const type = eventTypeForStatus(after.status);
+      // job.completed is only ever queued here, after the outputs are in R2.
+      if (type) this.outbox.enqueue(after, type, view, this.now());
+    }
   }
 
   private async armAlarm(): Promise<void> {
-    const next = this.job ? nextWakeAt(this.job) : null;
+    const times = [this.job ? nextWakeAt(this.job) : null, this.outbox.nextAt()].filter((time): time is number => time !== null);
+    const next = times.length === 0 ? null : Math.min(...times);
     if (next === null) await this.ctx.storage.deleteAlarm();
     else await this.ctx.storage.setAlarm(Math.max(next, this.now() + 1));
   }
@@ -207,6 +232,15 @@ export class JobObject extends DurableObject<Env> {
             await this.cancelAbandoned(before, this.job);
           }
         } while (this.again);
+        if (this.job) {
+          const config = this.config;
+          await this.outbox.deliverDue(this.job, {
+            fetch: upstreamFetch(this.env),
+            now: this.now,
+            serverSecret: config.serverSecret,
+            urlProblem: (url) => webhookUrlProblem(url, config),
+          });
+        }
         await this.armAlarm();
       } finally {
         this.running = null;

@@ -130,3 +130,20 @@ jobRoutes.get("/v1/jobs/:id/events", async (c) => {
   if (response.status === 404) throw notFound(id);
   return response;
 });
+
+jobRoutes.get("/v1/jobs/:id/deliveries", async (c) => {
+  const id = c.req.param("id");
+  if (!isJobId(id)) throw notFound(id);
+  const deliveries = await jobStub(c, id).deliveries(c.get("tenant"));
+  if (!deliveries) throw notFound(id);
+  return c.json({ object: "list", data: deliveries });
+});
+
+jobRoutes.post("/v1/jobs/:id/deliveries/replay", async (c) => {
+  const id = c.req.param("id");
+  if (!isJobId(id)) throw notFound(id);
+  const replayed = await jobStub(c, id).replayDelivery(c.get("tenant"));
+  if (replayed === null) throw notFound(id);
+  if (!replayed) throw new ProblemError("conflict", `Job ${id} has no webhook event to replay.`);
+  return c.json({ object: "list", data: (await jobStub(c, id).deliveries(c.get("tenant"))) ?? [] }, 202);
+});

@@ -26,7 +26,7 @@ function fetchAnswering(respond: (signal: AbortSignal) => Response | Promise<Res
   }) as typeof fetch;
 }
 
-const deps = (fetch: typeof fetch, extra: Partial<DeliverDeps> = {}): DeliverDeps => ({ fetch, now: clock(), ...extra });
+const deps = (fetcher: typeof fetch, extra: Partial<DeliverDeps> = {}): DeliverDeps => ({ fetch: fetcher, now: clock(), ...extra });
 
 describe("deliverWebhook", () => {
   it("POSTs the body once, signed so a Standard Webhooks verifier accepts it, without following redirects", async () => {

@@ -1,0 +1,85 @@
+/**
+ * @module webhooks/webhook-outbox — the job's outbound webhooks: enqueued when the job
+ * changes, delivered by the job's own alarm on the retry schedule, every attempt recorded.
+ */
+import type { JobRecord, WebhookEventType } from "../jobs/job-types";
+import { randomToken } from "../lib/ids";
+import { deliverWebhook } from "./deliver-webhook";
+import { nextDeliveryAt } from "./delivery-schedule";
+import type { DeliveryState, DeliveryStore } from "./delivery-store";
+import { webhookSecretFor } from "./webhook-signing";
+
+/** The webhook event a status change announces, if any. */
+export function eventTypeForStatus(status: JobRecord["status"]): WebhookEventType | null {
+  return status === "queued" ? null : (`job.${status}` as WebhookEventType);
+}
+
+export interface OutboxDeps {
+  fetch: typeof fetch;
+  now: () => number;
+  serverSecret: string;
+  /** Why the URL may not receive webhooks now, or null (re-checked before every attempt). */
+  urlProblem: (url: string) => string | null;
+}
+
+export class WebhookOutbox {
+  constructor(private readonly store: DeliveryStore) {}
+
+  /** Queues `type` for delivery if the job subscribed to it. Returns the event id. */
+  enqueue(job: JobRecord, type: WebhookEventType, data: unknown, now: number): string | null {
+    if (!job.webhook || !job.webhook.events.includes(type)) return null;
+    const id = `msg_${randomToken(26)}`;
+    const payload = JSON.stringify({ type, timestamp: new Date(now).toISOString(), data });
+    this.store.enqueue(id, type, payload, now);
+    return id;
+  }
+
+  nextAt(): number | null {
+    return this.store.nextAt();
+  }
+
+  /** Attempts every delivery that is due, one after another. */
+  async deliverDue(job: JobRecord, deps: OutboxDeps): Promise<void> {
+    const due = this.store.due(deps.now());
+    if (due.length === 0 || !job.webhook) return;
+    const secret = await webhookSecretFor(deps.serverSecret, job.tenant);
+    for (const row of due) {
+      const problem = deps.urlProblem(job.webhook.url);
+      const result = problem
+        ? { outcome: "gone" as const, status: null, error: `webhook URL refused: ${problem}`, durationMs: 0 }
+        : await deliverWebhook({ url: job.webhook.url, id: row.id, body: row.payload, secret }, { fetch: deps.fetch, now: deps.now });
+      const attemptedAt = deps.now();
+      const made = row.attempts_in_round + 1;
+      let state: DeliveryState = result.outcome === "delivered" ? "delivered" : result.outcome === "gone" ? "gone" : "pending";
+      let next: number | null = null;
+      if (state === "pending") {
+        next = nextDeliveryAt(made, attemptedAt);
+        if (next === null) state = "given_up";
+      }
+      this.store.recordAttempt(row.id, { at: attemptedAt, status: result.status, outcome: result.outcome, error: result.error, duration_ms: result.durationMs }, state, next);
+    }
+  }
+
+  /** The deliveries as the API shows them. */
+  list() {
+    return this.store.list().map((row) => ({
+      id: row.id,
+      type: row.type,
+      state: row.state,
+      created_at: new Date(row.created_at).toISOString(),
+      next_attempt_at: row.next_at === null || row.state !== "pending" ? null : new Date(row.next_at).toISOString(),
+      attempts: row.attempts.map((attempt) => ({
+        at: new Date(attempt.at).toISOString(),
+        status: attempt.status,
+        outcome: attempt.outcome,
+        error: attempt.error,
+        duration_ms: attempt.duration_ms,
+      })),
+    }));
+  }
+
+  /** Sends the latest event again (same `webhook-id`); false when there is none. */
+  replayLatest(now: number): boolean {
+    return this.store.replayLatest(now) !== null;
+  }
+}

@@ -12,6 +12,7 @@ import type { I2vInput } from "../models/i2v";
 import type { ImageProInput } from "../models/image-pro";
 import type { AdapterContext, ProviderId, Result, UpstreamTask } from "../providers/provider-adapter";
 import { imageAdapters, videoAdapters } from "../providers/provider-registry";
+import { breakerClient } from "../routing/circuit-breaker";
 import { estimatedCost } from "../routing/eligibility";
 import type { JobEvent } from "./job-machine";
 import type { Attempt, JobRecord, ModelId } from "./job-types";
@@ -76,9 +77,6 @@ export function adapterContext(deps: UpstreamDeps, provider: ProviderId): Adapte
   return { fetch: upstreamFetch(deps.env), baseUrl: settings.baseUrl, apiKey: settings.apiKey, now: deps.now };
 }
 
-function breaker(env: Env, provider: ProviderId) {
-  return env.BREAKERS.get(env.BREAKERS.idFromName(provider));
-}
 
 /** The provider's polling cadence, unless the deployment overrides it (POLL_BASE_MS/POLL_MAX_MS). */
 function pollingFor(env: Env, ops: UpstreamOps): { baseMs: number; maxMs: number } {
@@ -94,12 +92,13 @@ function pollingFor(env: Env, ops: UpstreamOps): { baseMs: number; maxMs: number
  * through; when every breaker is open, asks the machine to wait for the first cool-down.
  */
 export async function submitJob(job: JobRecord, deps: UpstreamDeps): Promise<JobEvent> {
+  const breakers = breakerClient(deps.env.BREAKERS, deps.now);
   let chosen: ProviderId | null = null;
   let retryAt = Number.POSITIVE_INFINITY;
   for (let step = 0; step < job.providers.length && !chosen; step++) {
     const provider = job.providers[(job.provider_cursor + step) % job.providers.length]!;
     if (job.skip_providers.includes(provider)) continue;
-    const decision = await breaker(deps.env, provider).admit();
+    const decision = await breakers.admit(provider);
     if (decision.allowed) chosen = provider;
     else retryAt = Math.min(retryAt, decision.retryAt ?? deps.now() + 1_000);
   }
@@ -110,7 +109,7 @@ export async function submitJob(job: JobRecord, deps: UpstreamDeps): Promise<Job
   const result = await ops.submit(job.input, { callbackUrl }, adapterContext(deps, chosen));
   // The breaker tracks the provider's health: a request it rightly refused is not its fault.
   const healthy = result.ok || result.error.kind === "bad_request" || result.error.kind === "content_policy";
-  await breaker(deps.env, chosen).record(healthy);
+  await breakers.record(chosen, healthy);
   if (!result.ok) return { type: "submit_failed", provider: chosen, error: result.error };
   return {
     type: "submitted",

@@ -69,12 +69,12 @@ async function fetchChecked(options: CopyOptions): Promise<Response> {
 }
 
 /** A streaming failure, worded as the job's error. */
-function copyError(failure: StreamFailure, options: CopyOptions): JobError {
-  switch (failure.reason) {
+function copyError(streamFailure: StreamFailure, options: CopyOptions): JobError {
+  switch (streamFailure.reason) {
     case "too_large":
-      return failure.declared === null
+      return streamFailure.declared === null
         ? { code: "output_too_large", message: `The output exceeds the ${options.maxBytes}-byte limit.`, retryable: false }
-        : { code: "output_too_large", message: `The output (${failure.declared} bytes) exceeds the ${options.maxBytes}-byte limit.`, retryable: false };
+        : { code: "output_too_large", message: `The output (${streamFailure.declared} bytes) exceeds the ${options.maxBytes}-byte limit.`, retryable: false };
     case "too_short":
       return { code: "output_invalid", message: `The provider's output is too short to be a ${options.kind} file.`, retryable: false };
     case "refused":

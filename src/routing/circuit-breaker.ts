@@ -77,10 +77,12 @@ export class ProviderBreaker extends DurableObject<Env> {
     });
   }
 
-  async admit(): Promise<{ allowed: boolean; retryAt: number | null }> {
+  /** `healthy`: closed with no failure on record, so callers may skip reporting successes. */
+  async admit(): Promise<{ allowed: boolean; retryAt: number | null; healthy: boolean }> {
     const decision = admit(this.state, this.now(), breakerPolicy(this.env));
     if (decision.state !== this.state) await this.save(decision.state);
-    return { allowed: decision.allowed, retryAt: decision.retryAt };
+    const healthy = decision.state.openUntil === null && decision.state.consecutiveFailures === 0;
+    return { allowed: decision.allowed, retryAt: decision.retryAt, healthy };
   }
 
   async record(success: boolean): Promise<void> {
@@ -98,4 +100,31 @@ export class ProviderBreaker extends DurableObject<Env> {
     this.state = state;
     await this.ctx.storage.put("state", state);
   }
+}
+
+/** How long an isolate trusts a "healthy" answer before asking the breaker again. */
+const healthyForMs = 1_000;
+const healthyUntil = new Map<string, number>();
+
+/**
+ * The breaker as a job sees it: asks the provider's breaker object, but trusts a healthy
+ * answer for a second per isolate, so the common path (a closed breaker and a success) costs
+ * no round trip; any failure is always reported and ends the trust at once.
+ */
+export function breakerClient(namespace: DurableObjectNamespace<ProviderBreaker>, now: () => number) {
+  const stub = (provider: string) => namespace.get(namespace.idFromName(provider));
+  return {
+    async admit(provider: string): Promise<{ allowed: boolean; retryAt: number | null }> {
+      if ((healthyUntil.get(provider) ?? 0) > now()) return { allowed: true, retryAt: null };
+      const decision = await stub(provider).admit();
+      if (decision.healthy) healthyUntil.set(provider, now() + healthyForMs);
+      else healthyUntil.delete(provider);
+      return decision;
+    },
+    async record(provider: string, success: boolean): Promise<void> {
+      if (success && (healthyUntil.get(provider) ?? 0) > now()) return; // nothing to reset
+      if (!success) healthyUntil.delete(provider);
+      await stub(provider).record(success);
+    },
+  };
 }

@@ -11,6 +11,7 @@ import { callbackRoutes } from "./routes/callbacks";
 import { jobRoutes } from "./routes/jobs";
 import { mediaRoutes } from "./routes/media";
 import { modelRoutes } from "./routes/models";
+import { uploadRoutes } from "./routes/uploads";
 import { webhookRoutes } from "./routes/webhooks";
 
 export function createApp() {
@@ -33,6 +34,7 @@ export function createApp() {
   app.route("/", modelRoutes);
   app.route("/", jobRoutes);
   app.route("/", webhookRoutes);
+  app.route("/", uploadRoutes);
   app.route("/", callbackRoutes);
   app.route("/", mediaRoutes);
 

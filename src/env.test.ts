@@ -10,6 +10,7 @@ async function productionEnv(overrides: Partial<Env> = {}): Promise<Env> {
   return {
     JOBS: {} as Env["JOBS"],
     BREAKERS: {} as Env["BREAKERS"],
+    TENANTS: {} as Env["TENANTS"],
     MEDIA: {} as R2Bucket,
     ENVIRONMENT: "production",
     PUBLIC_BASE_URL: "https://wan.example.com",

@@ -6,6 +6,7 @@
  * provider URLs or the development server secret — it refuses to serve instead.
  */
 import type { JobObject } from "./jobs/job-object";
+import type { TenantIndex } from "./jobs/tenant-index";
 import type { ProviderBreaker } from "./routing/circuit-breaker";
 import type { ProviderId } from "./providers/provider-adapter";
 import { providerIds } from "./providers/provider-adapter";
@@ -24,6 +25,7 @@ export interface Env {
   BREAKER_THRESHOLD?: string;
   BREAKER_COOLDOWN_SECONDS?: string;
   BREAKERS: DurableObjectNamespace<ProviderBreaker>;
+  TENANTS: DurableObjectNamespace<TenantIndex>;
   /** Development/test only: every upstream request goes through this service (the emulator). */
   UPSTREAM?: Fetcher;
   [key: string]: unknown;

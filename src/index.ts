@@ -4,6 +4,7 @@
 import { createApp } from "./app";
 
 export { JobObject } from "./jobs/job-object";
+export { TenantIndex } from "./jobs/tenant-index";
 export { ProviderBreaker } from "./routing/circuit-breaker";
 
 const app = createApp();

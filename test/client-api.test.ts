@@ -157,3 +157,45 @@ describe("tenant isolation", () => {
     expect((await getJob(json.id)).status).not.toBe("canceled");
   });
 });
+
+describe("listing", () => {
+  it("pages through 45 jobs newest first with no duplicate and no gap, filtering by status", async () => {
+    const created: string[] = [];
+    for (let index = 0; index < 45; index++) {
+      await setFaults({ provider: "evolink", duration_ms: 3_600_000, callback_drop_rate: 1 });
+      created.push((await submit({ first_frame: image }, { provider: "evolink" }, otherKey)).json.id);
+    }
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const response = await gateway(`/v1/jobs?limit=10${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { key: otherKey });
+      expect(response.status).toBe(200);
+      const page = (await response.json()) as { data: JobJson[]; next_cursor: string | null };
+      seen.push(...page.data.map((job) => job.id));
+      cursor = page.next_cursor;
+      pages++;
+    } while (cursor);
+    const mine = seen.filter((id) => created.includes(id));
+    expect(mine).toEqual([...created].reverse());
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(pages).toBeGreaterThanOrEqual(5);
+
+    const canceled = created[3]!;
+    await gateway(`/v1/jobs/${canceled}/cancel`, { method: "POST", key: otherKey });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const filtered = (await (await gateway("/v1/jobs?status=canceled&limit=100", { key: otherKey })).json()) as { data: JobJson[] };
+    expect(filtered.data.map((job) => job.id)).toContain(canceled);
+    expect(filtered.data.every((job) => job.status === "canceled")).toBe(true);
+
+    // another tenant's listing never shows them
+    const theirs = (await (await gateway("/v1/jobs?limit=100")).json()) as { data: JobJson[] };
+    expect(theirs.data.some((job) => created.includes(job.id))).toBe(false);
+  });
+
+  it("rejects a malformed cursor or limit with 400", async () => {
+    expect((await gateway("/v1/jobs?cursor=not-a-cursor")).status).toBe(400);
+    expect((await gateway("/v1/jobs?limit=0")).status).toBe(400);
+    expect((await gateway("/v1/jobs?status=exploded")).status).toBe(400);
+  });
+});

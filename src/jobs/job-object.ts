@@ -82,6 +82,8 @@ export class JobObject extends DurableObject<Env> {
     this.job = record;
     this.store.save(record);
     this.store.appendEvent(record.created_at, "created", record.status, { providers: record.providers });
+    // Listed before the client hears of it, so a list right after the POST includes it.
+    await this.index(record);
     await this.runDue();
     return { job: this.viewOf(this.job), replayed: false, mismatch: false };
   }
@@ -201,10 +203,18 @@ export class JobObject extends DurableObject<Env> {
     this.streams?.publish(view, terminal);
     if (terminal) for (const wake of [...this.waiters]) wake();
     if (after.status !== before.status) {
+      // The listing's status filter follows shortly; stale updates are ignored there.
+      this.ctx.waitUntil(this.index(after).catch(() => {}));
       const type = eventTypeForStatus(after.status);
       // job.completed is only ever queued here, after the outputs are in R2.
       if (type) this.outbox.enqueue(after, type, view, this.now());
     }
+  }
+
+  /** Records the job (or its new status) in its tenant's index, which backs the listing. */
+  private index(job: JobRecord): Promise<void> {
+    const tenants = this.env.TENANTS;
+    return tenants.get(tenants.idFromName(job.tenant)).upsert({ id: job.id, created_at: job.created_at, status: job.status, updated_at: job.updated_at });
   }
 
   private async armAlarm(): Promise<void> {

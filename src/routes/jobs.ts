@@ -103,6 +103,16 @@ jobRoutes.post("/v1/jobs", async (c) => {
   return c.json(job, outcome.replayed || (wait !== null && terminal) ? 200 : 202);
 });
 
+jobRoutes.get("/v1/jobs", async (c) => {
+  const tenant = c.get("tenant");
+  const limitText = c.req.query("limit");
+  const limit = limitText === undefined ? undefined : Number(limitText);
+  const page = await c.env.TENANTS.get(c.env.TENANTS.idFromName(tenant)).list({ limit, cursor: c.req.query("cursor") ?? null, status: c.req.query("status") ?? null });
+  if (!page.ok) throw new ProblemError("invalid_request", page.error.message, [page.error]);
+  const jobs = await Promise.all(page.ids.map((id) => jobStub(c, id).view(tenant)));
+  return c.json({ object: "list", data: jobs.filter((job) => job !== null), next_cursor: page.next_cursor });
+});
+
 jobRoutes.get("/v1/jobs/:id", async (c) => {
   const id = c.req.param("id");
   if (!isJobId(id)) throw notFound(id);

@@ -199,3 +199,25 @@ describe("listing", () => {
     expect((await gateway("/v1/jobs?status=exploded")).status).toBe(400);
   });
 });
+
+describe("uploads as inputs", () => {
+  const png = Uint8Array.from(atob("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="), (char) => char.charCodeAt(0));
+
+  it("an uploaded PNG works as first_frame; a PNG declared as video/mp4 is refused", async () => {
+    const upload = await gateway("/v1/uploads", { method: "POST", body: png, headers: { "content-type": "image/png" } });
+    expect(upload.status).toBe(201);
+    const file = (await upload.json()) as { url: string; content_type: string; bytes: number; sha256: string };
+    expect(file).toMatchObject({ content_type: "image/png", bytes: png.length });
+    expect(file.url).toMatch(/^http:\/\/gateway\.test\/media\//);
+    expect((await gateway(new URL(file.url).pathname, { key: null })).status).toBe(200);
+
+    const { response, json } = await submit({ first_frame: file.url }, { provider: "evolink" });
+    expect(response.status).toBe(202);
+    expect((await waitForJob(json.id)).status).toBe("completed");
+    const sent = (await emulatorLog()).find((entry) => entry.method === "POST" && JSON.stringify(entry.body).includes(file.url));
+    expect(sent).toBeDefined(); // the provider was given the permanent URL
+
+    const lying = await gateway("/v1/uploads", { method: "POST", body: png, headers: { "content-type": "video/mp4" } });
+    expect(lying.status).toBe(415);
+  });
+});

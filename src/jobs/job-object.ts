@@ -82,9 +82,9 @@ export class JobObject extends DurableObject<Env> {
     this.job = record;
     this.store.save(record);
     this.store.appendEvent(record.created_at, "created", record.status, { providers: record.providers });
-    // Listed before the client hears of it, so a list right after the POST includes it.
-    await this.index(record);
-    await this.runDue();
+    // Listed before the client hears of it (so a list right after the POST includes it),
+    // while the submit is already on its way upstream.
+    await Promise.all([this.index(record), this.runDue()]);
     return { job: this.viewOf(this.job), replayed: false, mismatch: false };
   }
 

@@ -40,13 +40,14 @@ export class TenantIndexStore {
   /**
    * Records a job or its new status. `created_at` never changes once recorded, and an
    * update older than the one stored is ignored — so a late or repeated report cannot
-   * move a job back to an earlier status.
+   * move a job back to an earlier status (on equal timestamps the later state wins).
    */
   upsert(entry: TenantIndexEntry): void {
     this.sql.exec(
       `INSERT INTO jobs (id, created_at, status, updated_at) VALUES (?, ?, ?, ?)
        ON CONFLICT (id) DO UPDATE SET status = excluded.status, updated_at = excluded.updated_at
-       WHERE excluded.updated_at >= jobs.updated_at`,
+       WHERE excluded.updated_at > jobs.updated_at
+          OR (excluded.updated_at = jobs.updated_at AND ${statusRank("excluded.status")} >= ${statusRank("jobs.status")})`,
       entry.id,
       entry.created_at,
       entry.status,
@@ -83,4 +84,9 @@ export class TenantIndexStore {
   get(id: string): TenantIndexEntry | null {
     return this.sql.exec<TenantIndexEntry>("SELECT id, created_at, status, updated_at FROM jobs WHERE id = ?", id).toArray()[0] ?? null;
   }
+}
+
+/** queued < running < terminal, for updates that carry the same timestamp. */
+function statusRank(column: string): string {
+  return `(CASE ${column} WHEN 'queued' THEN 0 WHEN 'running' THEN 1 ELSE 2 END)`;
 }

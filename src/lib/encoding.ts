@@ -41,7 +41,11 @@ export function fromBase64(text: string): Uint8Array {
 /** Bytes of base64url (padding optional), or null when `text` is not base64url. */
 export function fromBase64Url(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) return null;
-  return fromBase64(text.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(text.length / 4) * 4, "="));
+  try {
+    return fromBase64(text.replace(/-/g, "+").replace(/_/g, "/").padEnd(Math.ceil(text.length / 4) * 4, "="));
+  } catch {
+    return null;
+  }
 }
 
 /** SHA-256 of a UTF-8 string, as hex. @example await sha256Hex("abc") */

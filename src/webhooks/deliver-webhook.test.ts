@@ -86,6 +86,13 @@ describe("deliverWebhook", () => {
     expect(await deliverWebhook(delivery, deps(broken))).toMatchObject({ outcome: "retry", status: null, error: "network error: boom" });
   });
 
+  it("records a secret it cannot sign with as a failed attempt, sending nothing", async () => {
+    const sent: Sent[] = [];
+    const result = await deliverWebhook({ ...delivery, secret: "whsec_***" }, deps(fetchAnswering(() => new Response(null), sent)));
+    expect(result).toMatchObject({ outcome: "retry", status: null, error: "the delivery could not be signed" });
+    expect(sent).toEqual([]);
+  });
+
   it("reads only a few KB of an endless answer and cancels the rest", async () => {
     let pulled = 0;
     let canceled = false;

@@ -59,10 +59,16 @@ export async function deliverWebhook(delivery: WebhookDelivery, deps: DeliverDep
     error,
     durationMs: Math.max(0, deps.now() - startedAt),
   });
+  let headers: Record<string, string>;
+  try {
+    headers = await webhookHeaders(delivery.secret, delivery.id, Math.floor(startedAt / 1000), delivery.body);
+  } catch {
+    // Only a malformed secret gets here (a bug); recorded like any failed attempt, not thrown.
+    return finish("retry", null, "the delivery could not be signed");
+  }
   const signal = AbortSignal.timeout(timeoutMs);
   let response: Response;
   try {
-    const headers = await webhookHeaders(delivery.secret, delivery.id, Math.floor(startedAt / 1000), delivery.body);
     response = await deps.fetch(delivery.url, {
       method: "POST",
       headers: { ...headers, "user-agent": "wan-edge-webhooks/1" },

@@ -149,3 +149,17 @@ async function waitFor(check: () => Promise<boolean>, timeoutMs = 15_000): Promi
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+describe("DashScope's account-wide query limit", () => {
+  it("keeps task reads under 20 per second however many jobs poll", async () => {
+    const ids = await Promise.all(Array.from({ length: 30 }, async (_, index) => (await submit({ first_frame: image, seed: 900 + index }, { provider: "dashscope" })).json.id));
+    const jobs = await Promise.all(ids.map((id) => waitForJob(id, undefined, 40_000)));
+    expect(jobs.every((job) => job.status === "completed")).toBe(true);
+    const reads = (await emulatorLog())
+      .filter((entry) => entry.provider === "dashscope" && entry.method === "GET" && entry.path.includes("/api/v1/tasks/"))
+      .map((entry) => (typeof entry.at === "number" ? entry.at : Date.parse(entry.at)))
+      .sort((a, b) => a - b);
+    expect(reads.length).toBeGreaterThanOrEqual(30);
+    for (let index = 20; index < reads.length; index++) expect(reads[index]! - reads[index - 20]!).toBeGreaterThanOrEqual(1000);
+  }, 60_000);
+});

@@ -68,6 +68,7 @@ const table: Row[] = [
   ["running + final upstream failure → failed", running, { type: "observed", task: { state: "failed", error: { ...badRequest, kind: "content_policy" }, upstreamStatus: "failed" } }, t0, { status: "failed", errorCode: "upstream_content_policy" }],
   ["running + poll 503 → poll again later", running, { type: "poll_failed", error: unavailable }, t0, { status: "running", poll: true }],
   ["running + poll 404 → failed", running, { type: "poll_failed", error: { kind: "not_found", message: "gone", retryable: false } }, t0, { status: "failed", errorCode: "upstream_not_found" }],
+  ["running + poll deferred by the read budget → poll at the reserved slot", running, { type: "poll_deferred", until: t0 + 250 }, t0, { status: "running", poll: true }],
   ["running + hint → poll due now", running, { type: "hint" }, t0 + 10, { status: "running", poll: true }],
   ["copying + late processing answer → unchanged", copying, { type: "observed", task: processing }, t0 + 6000, { unchanged: true }],
   ["copying + copied → completed", copying, { type: "output_copied", output }, t0 + 6000, { status: "completed", copy: false }],

@@ -39,6 +39,7 @@ export type JobEvent =
   | { type: "submit_deferred"; until: number }
   | { type: "observed"; task: UpstreamTask; polling?: { baseMs: number; maxMs: number } }
   | { type: "poll_failed"; error: UpstreamError }
+  | { type: "poll_deferred"; until: number }
   | { type: "hint" }
   | { type: "stuck" }
   | { type: "output_copied"; output: JobOutput }
@@ -221,6 +222,12 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
       const tries = job.poll.tries + 1;
       const delay = Math.max(event.error.retryAfterMs ?? 0, backoffDelay(tries + 1, { ...pollingOf(job, policy), random: policy.random }));
       return { ...job, poll: { tries, due_at: now + delay }, updated_at: stamp };
+    }
+    case "poll_deferred": {
+      // The provider's account-wide read budget is spent: read at the reserved slot.
+      if (job.status !== "running" || !job.poll) return job;
+      // The slot is reserved for this job: it reads then without asking again.
+      return { ...job, poll: { ...job.poll, due_at: Math.max(now + 1, event.until), reserved: true } };
     }
     case "hint": {
       if (job.status !== "running" || !job.poll) return job;

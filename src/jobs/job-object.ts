@@ -21,7 +21,8 @@ import { cancelAttempt, pollJob, submitJob } from "./job-upstream";
 import type { JobView } from "./job-view";
 import { toJobView } from "./job-view";
 import { DeliveryStore } from "../webhooks/delivery-store";
-import { eventTypeForStatus, WebhookOutbox } from "../webhooks/webhook-outbox";
+import { webhookEventTypeFor } from "../webhooks/webhook-event";
+import { WebhookOutbox } from "../webhooks/webhook-outbox";
 import { webhookUrlProblem } from "../webhooks/webhook-url";
 
 /** How many due items one wake-up may work through before yielding to the next alarm. */
@@ -205,7 +206,7 @@ export class JobObject extends DurableObject<Env> {
     if (after.status !== before.status) {
       // The listing's status filter follows shortly; stale updates are ignored there.
       this.ctx.waitUntil(this.index(after).catch(() => {}));
-      const type = eventTypeForStatus(after.status);
+      const type = webhookEventTypeFor(after.status);
       // job.completed is only ever queued here, after the outputs are in R2.
       if (type) this.outbox.enqueue(after, type, view, this.now());
     }

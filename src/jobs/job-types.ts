@@ -45,6 +45,8 @@ export interface JobOutput {
 export interface Due {
   due_at: number;
   tries: number;
+  /** A slot of the provider's account-wide read budget is already reserved for this poll. */
+  reserved?: boolean;
 }
 
 export interface JobRecord {

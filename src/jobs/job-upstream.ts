@@ -23,6 +23,7 @@ export interface UpstreamOps {
   canCancel: boolean;
   polling: { baseMs: number; maxMs: number };
   startDeadlineMs: number;
+  queryRatePerSecond?: number;
   submit(input: JobRecord["input"], options: { callbackUrl: string | null }, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>>;
   getTask?(upstreamId: string, context: AdapterContext): Promise<Result<UpstreamTask>>;
   cancel?(upstreamId: string, context: AdapterContext): Promise<Result<void>>;
@@ -39,6 +40,7 @@ export function upstreamOps(model: ModelId, provider: ProviderId): UpstreamOps |
       canCancel: adapter.capabilities.cancel && Boolean(adapter.cancel),
       polling: adapter.capabilities.polling,
       startDeadlineMs: adapter.capabilities.startDeadlineMs,
+      queryRatePerSecond: adapter.capabilities.queryRatePerSecond,
       submit: (input, options, context) => adapter.submitVideo(input as I2vInput, options, context),
       getTask: (id, context) => adapter.getTask(id, context),
       cancel: adapter.cancel?.bind(adapter),
@@ -52,6 +54,7 @@ export function upstreamOps(model: ModelId, provider: ProviderId): UpstreamOps |
     canCancel: adapter.capabilities.cancel && Boolean(adapter.cancel),
     polling: adapter.capabilities.polling,
     startDeadlineMs: adapter.capabilities.startDeadlineMs,
+    queryRatePerSecond: adapter.capabilities.queryRatePerSecond,
     submit: (input, options, context) => adapter.submitImages(input as ImageProInput, options, context),
     getTask: adapter.getTask?.bind(adapter),
     cancel: adapter.cancel?.bind(adapter),
@@ -127,6 +130,11 @@ export async function pollJob(job: JobRecord, deps: UpstreamDeps): Promise<JobEv
   const attempt = job.attempts[job.attempts.length - 1]!;
   const ops = mustOps(job.model, attempt.provider);
   if (!ops.getTask) return { type: "poll_failed", error: { kind: "protocol", message: "this provider has no task to poll", retryable: false } };
+  if (ops.queryRatePerSecond && !job.poll?.reserved) {
+    const breakers = deps.env.BREAKERS;
+    const waitMs = await breakers.get(breakers.idFromName(attempt.provider)).reserveQuery(ops.queryRatePerSecond);
+    if (waitMs > 0) return { type: "poll_deferred", until: deps.now() + waitMs };
+  }
   const result = await ops.getTask(attempt.upstream_id!, adapterContext(deps, attempt.provider));
   return result.ok ? { type: "observed", task: result.value } : { type: "poll_failed", error: result.error };
 }

@@ -9,9 +9,10 @@ import type { Config } from "../env";
 import type { FieldError } from "../http/problem";
 import { fieldErrors } from "../http/validation";
 import type { ModelId, WebhookEventType } from "../jobs/job-types";
-import { modelIds, webhookEventTypes } from "../jobs/job-types";
+import { modelIds } from "../jobs/job-types";
 import { inputUrlProblem } from "../media/url-policy";
 import { providerIds } from "../providers/provider-adapter";
+import { webhookRequestSchema } from "../webhooks/webhook-event";
 import type { ProviderPreference } from "../routing/eligibility";
 import type { I2vInput } from "./i2v";
 import { i2vInputSchema, i2vMediaUrls } from "./i2v";
@@ -27,23 +28,12 @@ export const metadataSchema = z
   .refine((value) => Object.keys(value).length <= 16, "at most 16 entries")
   .default({});
 
-export const webhookSchema = z
-  .object({
-    url: z.string().max(2048, "at most 2048 characters"),
-    events: z
-      .array(z.enum(webhookEventTypes))
-      .min(1)
-      .refine((events) => new Set(events).size === events.length, "each event type at most once")
-      .default(["job.completed", "job.failed", "job.canceled"]),
-  })
-  .strict();
-
 export const jobEnvelopeSchema = z
   .object({
     model: z.enum(modelIds, { message: `model must be one of: ${modelIds.join(", ")}` }),
     input: z.record(z.string(), z.unknown()),
     provider: providerPreferenceSchema,
-    webhook: webhookSchema.optional(),
+    webhook: webhookRequestSchema.optional(),
     metadata: metadataSchema,
   })
   .strict();

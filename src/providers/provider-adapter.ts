@@ -73,6 +73,8 @@ export interface VideoCapabilities {
   polling: { baseMs: number; maxMs: number };
   /** A task that has not started running after this long is considered stuck (failover). */
   startDeadlineMs: number;
+  /** Account-wide limit on task reads, shared by every job (e.g. DashScope's 20 QPS). */
+  queryRatePerSecond?: number;
 }
 
 export interface VideoAdapter {
@@ -115,6 +117,8 @@ export interface ImageCapabilities {
   maxPromptLength?: number;
   polling: { baseMs: number; maxMs: number };
   startDeadlineMs: number;
+  /** Account-wide limit on task reads, shared by every job (e.g. DashScope's 20 QPS). */
+  queryRatePerSecond?: number;
 }
 
 /** The `wan2.7-image-pro` side of an adapter. Synchronous providers return a completed task. */

@@ -9,6 +9,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
+import type { Bucket } from "./rate-limit";
+import { takeToken } from "./rate-limit";
 
 export interface BreakerPolicy {
   threshold: number;
@@ -67,6 +69,7 @@ export function breakerPolicy(env: Env): BreakerPolicy {
 /** One per provider (`idFromName(providerId)`); state survives eviction in storage. */
 export class ProviderBreaker extends DurableObject<Env> {
   private state: BreakerState = closedBreaker;
+  private queryBucket: Bucket | undefined;
   /** The clock; replaceable in tests. */
   now: () => number = () => Date.now();
 
@@ -90,6 +93,16 @@ export class ProviderBreaker extends DurableObject<Env> {
     if (next.consecutiveFailures !== this.state.consecutiveFailures || next.openUntil !== this.state.openUntil || next.trialSince !== this.state.trialSince) {
       await this.save(next);
     }
+  }
+
+  /**
+   * Reserves one read of the provider's account-wide query budget; the caller waits the
+   * returned time before reading. (In memory: after an eviction the bucket starts full.)
+   */
+  async reserveQuery(ratePerSecond: number): Promise<number> {
+    const taken = takeToken(this.queryBucket, this.now(), ratePerSecond);
+    this.queryBucket = taken.bucket;
+    return taken.waitMs;
   }
 
   async status(): Promise<{ phase: BreakerPhase; consecutiveFailures: number; openUntil: number | null }> {

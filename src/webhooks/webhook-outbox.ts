@@ -7,12 +7,9 @@ import { randomToken } from "../lib/ids";
 import { deliverWebhook } from "./deliver-webhook";
 import { nextDeliveryAt } from "./delivery-schedule";
 import type { DeliveryState, DeliveryStore } from "./delivery-store";
+import { buildWebhookEvent, isSubscribed, webhookEventBody } from "./webhook-event";
 import { webhookSecretFor } from "./webhook-signing";
 
-/** The webhook event a status change announces, if any. */
-export function eventTypeForStatus(status: JobRecord["status"]): WebhookEventType | null {
-  return status === "queued" ? null : (`job.${status}` as WebhookEventType);
-}
 
 export interface OutboxDeps {
   fetch: typeof fetch;
@@ -27,9 +24,9 @@ export class WebhookOutbox {
 
   /** Queues `type` for delivery if the job subscribed to it. Returns the event id. */
   enqueue(job: JobRecord, type: WebhookEventType, data: unknown, now: number): string | null {
-    if (!job.webhook || !job.webhook.events.includes(type)) return null;
+    if (!job.webhook || !isSubscribed(job.webhook, type)) return null;
     const id = `msg_${randomToken(26)}`;
-    const payload = JSON.stringify({ type, timestamp: new Date(now).toISOString(), data });
+    const payload = webhookEventBody(buildWebhookEvent(type, data, now));
     this.store.enqueue(id, type, payload, now);
     return id;
   }

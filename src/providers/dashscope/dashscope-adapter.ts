@@ -199,6 +199,8 @@ export const dashscopeAdapter: VideoAdapter = {
     // DashScope recommends polling video tasks every ~15 s, and `GET /tasks` is limited to
     // 20 QPS per Alibaba Cloud account, shared by every job (§1.3).
     polling: { baseMs: 5_000, maxMs: 15_000 },
+    // GET /tasks is limited to 20 QPS per Alibaba Cloud account (providers.md §1.3); stay under it.
+    queryRatePerSecond: 18,
     startDeadlineMs: 15 * 60_000,
   },
 

@@ -81,6 +81,8 @@ export const dashscopeImageAdapter: ImageAdapter = {
     pricePerImageUsd: 0.07,
     // DashScope recommends 5–10 s for image tasks, which take 1–2 min (§1.3, §1.4).
     polling: { baseMs: 3_000, maxMs: 10_000 },
+    // GET /tasks is limited to 20 QPS per Alibaba Cloud account (providers.md §1.3); stay under it.
+    queryRatePerSecond: 18,
     startDeadlineMs: 10 * 60_000,
   },
 

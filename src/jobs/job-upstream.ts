@@ -32,31 +32,21 @@ export interface UpstreamOps {
 
 /** The provider's operations for `model`, or null when it does not offer the model. */
 export function upstreamOps(model: ModelId, provider: ProviderId): UpstreamOps | null {
-  if (model === "wan2.7-i2v") {
-    const adapter = videoAdapters[provider];
-    if (!adapter) return null;
-    return {
-      callbacks: adapter.capabilities.callbacks,
-      canCancel: adapter.capabilities.cancel && Boolean(adapter.cancel),
-      polling: adapter.capabilities.polling,
-      startDeadlineMs: adapter.capabilities.startDeadlineMs,
-      queryRatePerSecond: adapter.capabilities.queryRatePerSecond,
-      submit: (input, options, context) => adapter.submitVideo(input as I2vInput, options, context),
-      getTask: (id, context) => adapter.getTask(id, context),
-      cancel: adapter.cancel?.bind(adapter),
-      callbackTaskId: adapter.callbackTaskId?.bind(adapter),
-    };
-  }
-  const adapter = imageAdapters[provider];
+  const video = model === "wan2.7-i2v" ? videoAdapters[provider] : undefined;
+  const image = model === "wan2.7-image-pro" ? imageAdapters[provider] : undefined;
+  const adapter = video ?? image;
   if (!adapter) return null;
+  const { capabilities } = adapter;
   return {
-    callbacks: adapter.capabilities.callbacks,
-    canCancel: adapter.capabilities.cancel && Boolean(adapter.cancel),
-    polling: adapter.capabilities.polling,
-    startDeadlineMs: adapter.capabilities.startDeadlineMs,
-    queryRatePerSecond: adapter.capabilities.queryRatePerSecond,
-    submit: (input, options, context) => adapter.submitImages(input as ImageProInput, options, context),
-    getTask: adapter.getTask?.bind(adapter),
+    callbacks: capabilities.callbacks,
+    canCancel: capabilities.cancel && Boolean(adapter.cancel),
+    polling: capabilities.polling,
+    startDeadlineMs: capabilities.startDeadlineMs,
+    queryRatePerSecond: capabilities.queryRatePerSecond,
+    submit: video
+      ? (input, options, context) => video.submitVideo(input as I2vInput, options, context)
+      : (input, options, context) => image!.submitImages(input as ImageProInput, options, context),
+    getTask: video ? (id, context) => video.getTask(id, context) : image!.getTask?.bind(image),
     cancel: adapter.cancel?.bind(adapter),
     callbackTaskId: adapter.callbackTaskId?.bind(adapter),
   };

@@ -6,6 +6,7 @@
  * jobs arrive, no OFFSET scans — served from an index in that same order. Migrations are
  * append-only and run once, at start-up, inside `blockConcurrencyWhile`.
  */
+import { applyMigrations } from "../lib/sql-migrations";
 import type { TenantIndexEntry, TenantIndexPosition } from "./tenant-index";
 
 const migrations: string[] = [
@@ -26,15 +27,7 @@ export class TenantIndexStore {
 
   /** Applies the migrations this object has not seen yet. */
   migrate(): void {
-    this.sql.exec("CREATE TABLE IF NOT EXISTS _migrations (version INTEGER PRIMARY KEY)");
-    const row = this.sql.exec<{ version: number | null }>("SELECT MAX(version) AS version FROM _migrations").one();
-    const applied = row.version ?? 0;
-    migrations.forEach((statement, index) => {
-      const version = index + 1;
-      if (version <= applied) return;
-      this.sql.exec(statement);
-      this.sql.exec("INSERT INTO _migrations (version) VALUES (?)", version);
-    });
+    applyMigrations(this.sql, migrations);
   }
 
   /**

@@ -22,33 +22,60 @@ const devSecret = "wan-edge-development-server-secret-not-for-production";
 const headers = { authorization: "Bearer wan-edge-dev-key", "content-type": "application/json" };
 const i2v = (seed) => JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: "https://example.com/cat.png", seed }, provider: "evolink" });
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const progress = (text) => process.stderr.write(`[bench] ${new Date().toISOString().slice(11, 19)} ${text}\n`);
 
-const persist = mkdtempSync(join(tmpdir(), "wan-edge-bench-"));
-const pidsBefore = new Set(workerdPids());
-const stack = await startLocalStack({
-  gatewayPort: 18797,
-  emulatorPort: 18798,
-  persist,
-  entrypoint: "bench/bench-worker.ts",
-  bindings: { BENCH: { type: "durable_object_namespace", class_name: "BenchObject" } },
-  migrations: [
-    { tag: "v1", new_sqlite_classes: ["JobObject"] },
-    { tag: "v2", new_sqlite_classes: ["ProviderBreaker"] },
-    { tag: "v3", new_sqlite_classes: ["TenantIndex"] },
-    { tag: "v4", new_sqlite_classes: ["BenchObject"] },
-  ],
-  // Polls are the backstop; keep them out of the way of the request measurements.
-  vars: { POLL_BASE_MS: "60000", POLL_MAX_MS: "60000" },
-});
-const newPids = workerdPids().filter((pid) => !pidsBefore.has(pid));
-const gatewayPid = newPids.at(-1); // started after the emulator
-const { gatewayUrl, emulatorUrl } = stack;
+/** The JSON of a response, or an error that says which request failed and how. */
+async function json(response, what) {
+  const text = await response.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new Error(`${what}: HTTP ${response.status}: ${text.slice(0, 200)}`);
+  }
+}
+
+/**
+ * Starts the local stack with the benchmark Worker. Each phase gets a fresh stack: the edge
+ * phase leaves thousands of SQLite-backed objects behind, and local workerd runs out of
+ * SQLite memory if later phases pile onto them. Comparisons stay within one stack.
+ */
+async function startBenchStack() {
+  const persist = mkdtempSync(join(tmpdir(), "wan-edge-bench-"));
+  const pidsBefore = new Set(workerdPids());
+  const stack = await startLocalStack({
+    gatewayPort: 18797,
+    emulatorPort: 18798,
+    persist,
+    entrypoint: "bench/bench-worker.ts",
+    bindings: { BENCH: { type: "durable_object_namespace", class_name: "BenchObject" } },
+    migrations: [
+      { tag: "v1", new_sqlite_classes: ["JobObject"] },
+      { tag: "v2", new_sqlite_classes: ["ProviderBreaker"] },
+      { tag: "v3", new_sqlite_classes: ["TenantIndex"] },
+      { tag: "v4", new_sqlite_classes: ["BenchObject"] },
+    ],
+    // Polls are the backstop; keep them out of the way of the request measurements.
+    vars: { POLL_BASE_MS: "60000", POLL_MAX_MS: "60000" },
+  });
+  const gatewayPid = workerdPids().filter((pid) => !pidsBefore.has(pid)).at(-1); // started after the emulator
+  return {
+    ...stack,
+    gatewayPid,
+    async stop() {
+      await stack.stop();
+      rmSync(persist, { recursive: true, force: true });
+    },
+  };
+}
+
+let stack = await startBenchStack();
+let { gatewayUrl, emulatorUrl, gatewayPid } = stack;
 
 const faults = (plan) => fetch(`${emulatorUrl}/__control/faults`, { method: "PUT", body: JSON.stringify(plan) });
 const clearFaults = () => fetch(`${emulatorUrl}/__control/faults`, { method: "DELETE" });
 const forget = () => fetch(`${emulatorUrl}/__control/state`, { method: "DELETE" });
 const postJob = (seed) => fetch(`${gatewayUrl}/v1/jobs`, { method: "POST", headers, body: i2v(seed) });
-const getJob = async (id) => (await fetch(`${gatewayUrl}/v1/jobs/${id}`, { headers })).json();
+const getJob = async (id) => json(await fetch(`${gatewayUrl}/v1/jobs/${id}`, { headers }), `GET job ${id}`);
 
 async function untilTerminal(id, timeoutMs = 120_000) {
   const deadline = Date.now() + timeoutMs;
@@ -61,7 +88,7 @@ async function untilTerminal(id, timeoutMs = 120_000) {
 }
 
 async function upstreamCompletedAt(upstreamId) {
-  const tasks = await (await fetch(`${emulatorUrl}/__control/tasks`)).json();
+  const tasks = await json(await fetch(`${emulatorUrl}/__control/tasks`), "emulator tasks");
   const task = tasks.find((candidate) => candidate.id === upstreamId);
   return task.created_at + task.duration_ms;
 }
@@ -71,10 +98,12 @@ const results = { machine: { node: process.version, date: new Date().toISOString
 try {
   // 1. Edge overhead -----------------------------------------------------------------------
   await faults({ provider: "evolink", duration_ms: 3_600_000, callback_drop_rate: 1 });
-  const statusJob = await (await postJob(1)).json();
+  const statusJob = await json(await postJob(1), "first job");
   const directBody = JSON.stringify({ model: "wan2.7-image-to-video", generation_mode: "first_frame", image_start: "https://example.com/cat.png", quality: "720p", duration: 5, prompt_extend: false });
   for (const concurrency of [16, 1]) {
-    const requests = quick ? (concurrency === 1 ? 100 : 400) : concurrency === 1 ? 400 : 3000;
+    // Bounded: each submit and each bare create-DO call opens a new SQLite-backed object, and
+    // local workerd runs out of SQLite memory somewhere past a few thousand open at once.
+    const requests = quick ? (concurrency === 1 ? 100 : 400) : concurrency === 1 ? 300 : 1000;
     const runs = [
       ["bare route", () => fetch(`${gatewayUrl}/__bench/bare`)],
       ["status GET /v1/jobs/{id}", () => fetch(`${gatewayUrl}/v1/jobs/${statusJob.id}`, { headers })],
@@ -82,15 +111,22 @@ try {
       ["direct emulator create", () => fetch(`${emulatorUrl}/evolink/v1/videos/generations`, { method: "POST", headers: { authorization: "Bearer x", "content-type": "application/json" }, body: directBody })],
       ["submit POST /v1/jobs", (index) => postJob(index + 2)],
     ];
-    for (const [name, request] of runs) results.edge.push(await runLoad({ name, concurrency, requests, request }));
+    for (const [name, request] of runs) {
+      progress(`edge: ${name} at ${concurrency}`);
+      results.edge.push(await runLoad({ name, concurrency, requests, request }));
+    }
     await forget(); // keep the emulator's task list small between rounds
   }
 
   // 2. Callback path -----------------------------------------------------------------------
+  await stack.stop();
+  stack = await startBenchStack();
+  ({ gatewayUrl, emulatorUrl, gatewayPid } = stack);
   const running = [];
-  for (let index = 0; index < (quick ? 10 : 50); index++) running.push(await (await postJob(10_000 + index)).json());
+  progress("callbacks");
+  for (let index = 0; index < (quick ? 10 : 50); index++) running.push(await json(await postJob(10_000 + index), "callback job"));
   const token = (id) => createHmac("sha256", devSecret).update(`callback:${id}`).digest("base64url");
-  const callbackRequests = quick ? 500 : 5000;
+  const callbackRequests = quick ? 500 : 2000;
   results.callbacks.absorb = await runLoad({
     name: "provider callbacks (duplicates)",
     concurrency: 16,
@@ -104,7 +140,7 @@ try {
   await faults({ provider: "evolink", duration_ms: 1000 });
   const latencies = [];
   for (let index = 0; index < (quick ? 5 : 20); index++) {
-    const job = await untilTerminal((await (await postJob(20_000 + index)).json()).id);
+    const job = await untilTerminal((await json(await postJob(20_000 + index), "latency job")).id);
     latencies.push(Date.parse(job.completed_at) - (await upstreamCompletedAt(job.attempts.at(-1).upstream_id)));
   }
   latencies.sort((a, b) => a - b);
@@ -114,21 +150,22 @@ try {
   // 3. Media copy --------------------------------------------------------------------------
   for (const megabytes of quick ? [10, 100] : [10, 100, 500]) {
     const bytes = megabytes * MiB;
+    progress(`copy ${megabytes} MB`);
     // The ceiling: a bare route piping the same emulator file into R2.put with a known length.
     await faults({ provider: "evolink", duration_ms: 200, media_bytes: bytes, callback_drop_rate: 1 });
-    const probe = await (await postJob(30_000 + megabytes)).json(); // any task of that size gives a file URL
-    const tasks = await (await fetch(`${emulatorUrl}/__control/tasks`)).json();
+    const probe = await json(await postJob(30_000 + megabytes), "probe job"); // any task of that size gives a file URL
+    const tasks = await json(await fetch(`${emulatorUrl}/__control/tasks`), "emulator tasks");
     const fileUrl = tasks.find((task) => task.id === probe.attempts[0].upstream_id).output_urls[0];
     await sleep(300);
     const pipeStarted = Date.now();
     const pipeSampler = sampleRss(gatewayPid);
-    const pipe = await (await fetch(`${gatewayUrl}/__bench/pipe?url=${encodeURIComponent(fileUrl)}`, { method: "POST" })).json();
+    const pipe = await json(await fetch(`${gatewayUrl}/__bench/pipe?url=${encodeURIComponent(fileUrl)}`, { method: "POST" }), "bare pipe");
     const pipePeak = pipeSampler.stop();
     const row = { megabytes, pipe_ms: Date.now() - pipeStarted, pipe_bytes: pipe.bytes, pipe_peak_rss_mb: Math.round(pipePeak / MiB) };
     for (const [label, noLength] of [["with_length", false], ["without_length", true]]) {
       await faults({ provider: "evolink", duration_ms: 200, media_bytes: bytes, media_no_length: noLength });
       const sampler = sampleRss(gatewayPid);
-      const job = await untilTerminal((await (await postJob(40_000 + megabytes + (noLength ? 1 : 0))).json()).id, 300_000);
+      const job = await untilTerminal((await json(await postJob(40_000 + megabytes + (noLength ? 1 : 0)), "copy job")).id, 300_000);
       const peak = sampler.stop();
       if (job.status !== "completed") throw new Error(`copy job failed: ${JSON.stringify(job.error)}`);
       row[`${label}_ms`] = Date.parse(job.completed_at) - (await upstreamCompletedAt(job.attempts.at(-1).upstream_id));
@@ -141,11 +178,12 @@ try {
 
   // 4. Fan-out -----------------------------------------------------------------------------
   const fanout = quick ? 100 : 500;
+  progress(`fan-out ${fanout}`);
   const fanStarted = Date.now();
   const ids = [];
   await runLoad({ name: "fan-out submit", concurrency: 32, requests: fanout, warmup: 0, request: async (index) => {
     const response = await postJob(50_000 + index);
-    ids.push((await response.clone().json()).id);
+    ids.push((await json(response.clone(), "fan-out job")).id);
     return response;
   } });
   const statuses = {};
@@ -158,7 +196,6 @@ try {
   results.fanout = { jobs: fanout, wall_ms: Date.now() - fanStarted, statuses, failures: fanout - (statuses.completed ?? 0) };
 } finally {
   await stack.stop();
-  rmSync(persist, { recursive: true, force: true });
 }
 
 // 5. Bundle ----------------------------------------------------------------------------------

@@ -167,7 +167,7 @@ describe("large outputs", () => {
     expect(head?.size).toBe(size);
   });
 
-  it("copies a 50 MB output with Content-Length by piping (nothing buffered)", async () => {
+  it("copies a 50 MB output with Content-Length by piping (one small batch in memory)", async () => {
     const size = 50 * 1024 * 1024;
     await setFaults({ provider: "evolink", media_bytes: size });
     const { json } = await submit({ first_frame: image, seed: 8 });
@@ -176,7 +176,8 @@ describe("large outputs", () => {
     expect(job.outputs[0]!.bytes).toBe(size);
     const events = (await jobStub(json.id).events("dev"))!;
     const copied = JSON.parse(events.find((event) => event.type === "output_copied")!.detail!) as { peakBufferedBytes: number; multipart: boolean };
-    expect(copied).toMatchObject({ multipart: false, peakBufferedBytes: 0 });
+    expect(copied.multipart).toBe(false);
+    expect(copied.peakBufferedBytes).toBeLessThanOrEqual(2 * 1024 * 1024); // one ~1 MiB batch
   });
 
   it("retries a download cut mid-body and still completes", async () => {

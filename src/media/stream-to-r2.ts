@@ -37,7 +37,7 @@ export interface StoredObject {
   bytes: number;
   sha256: string;
   contentType: string;
-  /** The most bytes held in memory at once (a part, or 0 when piped). */
+  /** The most bytes held in memory at once (a part, or a ~1 MiB batch when piped). */
   peakBufferedBytes: number;
   /** True when the length was unknown and a multipart upload was used. */
   multipart: boolean;
@@ -65,10 +65,15 @@ class StreamAbort extends Error {
   }
 }
 
+/** Bytes gathered before a write: fewer, larger writes into R2 and the digest (measured:
+ * 64 KiB writes made a 200 MB copy ~1.7× the bare pipe; 1 MiB batches ~1.2–1.5×). */
+const batchBytes = 1024 * 1024;
+
 /**
- * Reads the source chunk by chunk, counting, hashing and checking the signature of every
- * byte before handing it on. A plain read loop rather than a TransformStream: fewer stream
- * hops per chunk, and no internal pipe promise left to reject unobserved.
+ * Reads the source chunk by chunk, counting and checking the signature of every byte, and
+ * hands it on in batches of about 1 MiB whose SHA-256 update runs while the caller writes
+ * the batch. A plain read loop rather than a TransformStream: fewer stream hops, and no
+ * internal pipe promise left to reject unobserved.
  */
 class InspectedBody {
   private readonly digest = new crypto.DigestStream("SHA-256");
@@ -76,8 +81,10 @@ class InspectedBody {
   private readonly reader: ReadableStreamDefaultReader<Uint8Array>;
   private head = new Uint8Array(0);
   private pending: Uint8Array[] = [];
-  private chunks = 0;
+  private digesting: Promise<void> = Promise.resolve();
   bytes = 0;
+  /** The largest batch handed on (what the copy held in memory at once). */
+  largestBatch = 0;
   contentType: string | null = null;
 
   constructor(private readonly options: StreamToR2Options) {
@@ -94,14 +101,34 @@ class InspectedBody {
     return this.contentType;
   }
 
-  /** The next chunk, or null at the end (when the SHA-256 is final). */
+  /** The next batch, or null at the end (when the SHA-256 is final). */
   async next(): Promise<Uint8Array | null> {
-    const buffered = this.pending.shift();
-    if (buffered) return buffered;
-    return this.readInspected();
+    // When the source is faster than the sink every await settles at once and the loop
+    // would run as one long microtask chain that starves the isolate: yield once a batch.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const parts = this.pending;
+    this.pending = [];
+    let size = parts.reduce((total, part) => total + part.length, 0);
+    while (size < batchBytes) {
+      const chunk = await this.readInspected();
+      if (!chunk) break;
+      parts.push(chunk);
+      size += chunk.length;
+    }
+    await this.digesting; // one digest update in flight at a time
+    if (size === 0) {
+      await this.digestWriter.close();
+      return null;
+    }
+    const batch = parts.length === 1 ? parts[0]! : concat(parts, size);
+    this.largestBatch = Math.max(this.largestBatch, batch.length);
+    this.digesting = this.digestWriter.write(batch);
+    this.digesting.catch(() => {}); // surfaces at the next await of `digesting`
+    return batch;
   }
 
   async sha256(): Promise<string> {
+    await this.digesting;
     return toHex(await this.digest.digest);
   }
 
@@ -112,10 +139,6 @@ class InspectedBody {
   }
 
   private async readInspected(): Promise<Uint8Array | null> {
-    // When the source is faster than the sink every await here settles at once, and the
-    // loop would run as one long microtask chain that starves the isolate; yield to the
-    // event loop every few MB so the object (and its neighbours) keep answering.
-    if ((this.chunks += 1) % 64 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
     let read: ReadableStreamReadResult<Uint8Array>;
     try {
       read = await this.reader.read();
@@ -126,7 +149,6 @@ class InspectedBody {
       if (this.options.length !== null && this.bytes !== this.options.length && this.contentType !== null) {
         throw new StreamAbort({ reason: "interrupted" });
       }
-      await this.digestWriter.close();
       return null;
     }
     const value = read.value;
@@ -134,7 +156,6 @@ class InspectedBody {
     if (this.bytes > this.options.maxBytes) throw new StreamAbort({ reason: "too_large", declared: null });
     if (this.options.length !== null && this.bytes > this.options.length) throw new StreamAbort({ reason: "interrupted" });
     if (this.contentType === null) this.checkSignature(value);
-    await this.digestWriter.write(value);
     return value;
   }
 
@@ -149,6 +170,16 @@ class InspectedBody {
     if (accepted === null) throw new StreamAbort({ reason: "refused", sniffed });
     this.contentType = accepted;
   }
+}
+
+function concat(parts: Uint8Array[], size: number): Uint8Array {
+  const joined = new Uint8Array(size);
+  let offset = 0;
+  for (const part of parts) {
+    joined.set(part, offset);
+    offset += part.length;
+  }
+  return joined;
 }
 
 function failureOf(thrown: unknown): StreamFailure {
@@ -221,6 +252,7 @@ export async function streamToR2(options: StreamToR2Options): Promise<StreamResu
     let peakBufferedBytes = 0;
     if (options.length !== null) {
       await putPiped(options, body, key, options.length, httpMetadata);
+      peakBufferedBytes = body.largestBatch;
     } else {
       multipart = await options.bucket.createMultipartUpload(key, { httpMetadata });
       peakBufferedBytes = await putMultipart(multipart, body, options.partSize ?? defaultPartSize);

@@ -58,3 +58,10 @@ describe("GET /media/{key}", () => {
     expect(response.headers.get("content-type")).toBe("application/problem+json");
   });
 });
+
+describe("GET /media with a malformed key", () => {
+  it("answers 404, not 500, for a broken %-escape", async () => {
+    const response = await gateway("/media/outputs/%E0%A4%A", { key: null });
+    expect(response.status).toBe(404);
+  });
+});

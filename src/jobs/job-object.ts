@@ -269,6 +269,13 @@ export class JobObject extends DurableObject<Env> {
         return this.apply({ type: "stuck" });
       case "submit": {
         const event = await submitJob(job, this.deps());
+        if (event.type === "submitted" && isTerminal(this.job!)) {
+          // Canceled while the create was in flight: do not leave the new task running.
+          const orphan = { provider: event.provider, upstream_id: event.upstreamId, status: "abandoned" as const, upstream_status: null, started_at: "", ended_at: null, error: null };
+          const ok = await cancelAttempt(this.job!, orphan, this.deps()).catch(() => false);
+          this.store.appendEvent(new Date(this.now()).toISOString(), "upstream_cancel", this.job!.status, { provider: event.provider, upstream_id: event.upstreamId, ok });
+          return;
+        }
         return this.apply(event, event.type === "submit_failed" ? event.error : undefined);
       }
       case "poll": {

@@ -32,8 +32,13 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
 }
 
 async function serve(c: Context<AppEnv>, headOnly: boolean) {
-  const key = decodeURIComponent(new URL(c.req.url).pathname.slice("/media/".length));
   const notFound = new ProblemError("not_found", "No such media.");
+  let key: string;
+  try {
+    key = decodeURIComponent(new URL(c.req.url).pathname.slice("/media/".length));
+  } catch {
+    throw notFound; // a malformed %-escape names no object
+  }
   if (key === "" || key.includes("..")) throw notFound;
   const head = await c.env.MEDIA.head(key);
   if (!head) throw notFound;

@@ -85,7 +85,9 @@ export class JobObject extends DurableObject<Env> {
     this.store.appendEvent(record.created_at, "created", record.status, { providers: record.providers });
     // Listed before the client hears of it (so a list right after the POST includes it),
     // while the submit is already on its way upstream.
-    await Promise.all([this.index(record), this.runDue()]);
+    // A failed index write must not fail the create (the job exists and may already be
+    // upstream); the next status change inserts it into the index anyway.
+    await Promise.all([this.index(record).catch(() => console.error("tenant index write failed")), this.runDue()]);
     return { job: this.viewOf(this.job), replayed: false, mismatch: false };
   }
 

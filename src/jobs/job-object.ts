@@ -255,6 +255,11 @@ export class JobObject extends DurableObject<Env> {
           });
         }
         await this.armAlarm();
+      } catch (thrown) {
+        // A bug or an unexpected failure must not strand the job (nor fail the request
+        // that created it): note it and come back in 30 s.
+        console.error("job work failed", thrown instanceof Error ? thrown.name : typeof thrown);
+        await this.ctx.storage.setAlarm(this.now() + 30_000);
       } finally {
         this.running = null;
       }

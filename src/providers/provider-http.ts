@@ -85,3 +85,8 @@ export function pickString(value: unknown, ...path: Array<string | number>): str
   const found = pick(value, ...path);
   return typeof found === "string" ? found : undefined;
 }
+
+/** A provider answer we could not understand: retryable (maybe elsewhere, maybe later). */
+export function protocolError(message: string): UpstreamError {
+  return { kind: "protocol", message, retryable: true };
+}

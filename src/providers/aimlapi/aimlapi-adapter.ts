@@ -7,7 +7,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { I2vInput } from "../../models/i2v";
-import { classifyStatus, pick, pickString, providerRequest } from "../provider-http";
+import { classifyStatus, pick, pickString, protocolError, providerRequest } from "../provider-http";
 import type { Result, UpstreamError, UpstreamTask, VideoAdapter } from "../provider-adapter";
 
 const path = "/v2/video/generations";
@@ -84,8 +84,6 @@ export function aimlapiHttpError(status: number, headers: Headers, body: unknown
   }
   return error;
 }
-
-const protocolError = (message: string): UpstreamError => ({ kind: "protocol", message, retryable: true });
 
 export const aimlapiAdapter: VideoAdapter = {
   id: "aimlapi",

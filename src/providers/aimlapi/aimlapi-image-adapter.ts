@@ -12,7 +12,7 @@ import { z } from "@hono/zod-openapi";
 import { randomToken } from "../../lib/ids";
 import type { ImageProInput } from "../../models/image-pro";
 import { sizePixels } from "../../models/image-pro";
-import { pickString, providerRequest } from "../provider-http";
+import { pickString, protocolError, providerRequest } from "../provider-http";
 import type { ImageAdapter, UpstreamError, UpstreamTask } from "../provider-adapter";
 import { aimlapiHttpError } from "./aimlapi-adapter";
 
@@ -89,8 +89,6 @@ export function aimlapiImageTask(json: unknown): UpstreamTask | null {
   }
   return { state: "completed", urls: entries.map((entry) => entry.url!), upstreamStatus };
 }
-
-const protocolError = (message: string): UpstreamError => ({ kind: "protocol", message, retryable: true });
 
 export const aimlapiImageAdapter: ImageAdapter = {
   id: "aimlapi",

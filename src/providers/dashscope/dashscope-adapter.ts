@@ -16,7 +16,7 @@
 import { z } from "@hono/zod-openapi";
 import type { I2vInput } from "../../models/i2v";
 import { i2vMediaUrls } from "../../models/i2v";
-import { classifyStatus, pickString, providerRequest } from "../provider-http";
+import { classifyStatus, pickString, protocolError, providerRequest } from "../provider-http";
 import type { AdapterContext, Result, UpstreamError, UpstreamTask, VideoAdapter } from "../provider-adapter";
 
 const apiPath = "/api/v1";
@@ -136,7 +136,8 @@ export function dashscopeHttpError(status: number, headers: Headers, body: unkno
   return error;
 }
 
-export const dashscopeProtocolError = (message: string): UpstreamError => ({ kind: "protocol", message, retryable: true });
+/** Kept as a name for the image adapter; the one definition lives in provider-http. */
+export const dashscopeProtocolError = protocolError;
 
 /**
  * Creates an async task (`X-DashScope-Async: enable`; the calls are async only, §1.2, §1.4)

@@ -7,7 +7,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { I2vInput } from "../../models/i2v";
-import { classifyStatus, pick, providerRequest } from "../provider-http";
+import { classifyStatus, pick, protocolError, providerRequest } from "../provider-http";
 import type { AdapterContext, Result, UpstreamError, UpstreamTask, VideoAdapter } from "../provider-adapter";
 
 /** EvoLink's task failure codes that a retry (elsewhere or later) may fix — from EvoLink's own MCP client. */
@@ -104,8 +104,6 @@ export function evolinkHttpError(status: number, headers: Headers, body: unknown
   if (error.retryAfterMs === undefined && seconds) error.retryAfterMs = Number(seconds) * 1000;
   return error;
 }
-
-const protocolError = (message: string): UpstreamError => ({ kind: "protocol", message, retryable: true });
 
 export const evolinkAdapter: VideoAdapter = {
   id: "evolink",

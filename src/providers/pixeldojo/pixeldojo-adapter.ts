@@ -10,7 +10,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { I2vInput } from "../../models/i2v";
-import { classifyStatus, pick, pickString, providerRequest } from "../provider-http";
+import { classifyStatus, pick, pickString, protocolError, providerRequest } from "../provider-http";
 import type { AdapterContext, Result, UpstreamError, UpstreamTask, VideoAdapter } from "../provider-adapter";
 
 /**
@@ -114,8 +114,6 @@ function rateLimitResetMs(value: string | null, nowMs: number): number | undefin
   if (number > 1e9) return Math.max(0, number * 1000 - nowMs);
   return number * 1000;
 }
-
-const protocolError = (message: string): UpstreamError => ({ kind: "protocol", message, retryable: true });
 
 /** Runs a model (`POST /api/v1/models/{model}/run`) and maps the answer. Shared by the video and image sides. */
 export async function runPixeldojoJob(model: string, body: unknown, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>> {

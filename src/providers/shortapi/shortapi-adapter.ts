@@ -8,7 +8,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import type { I2vInput } from "../../models/i2v";
-import { classifyStatus, pick, pickString, providerRequest } from "../provider-http";
+import { classifyStatus, pick, pickString, protocolError, providerRequest } from "../provider-http";
 import type { Result, UpstreamError, UpstreamTask, VideoAdapter } from "../provider-adapter";
 
 /** Builds the create body. Exported for fixture tests. Seed and watermark are not documented, so never sent. */
@@ -129,8 +129,6 @@ export function shortapiHttpError(status: number, headers: Headers, body: unknow
   else Object.assign(error, { kind: "bad_request", retryable: false });
   return error;
 }
-
-const protocolError = (message: string): UpstreamError => ({ kind: "protocol", message, retryable: true });
 
 const failed = (status: number, body: unknown): boolean => status < 200 || status >= 300 || errorCode(body) !== undefined;
 

@@ -7,10 +7,12 @@ import type { AppEnv } from "./app-env";
 import { ConfigError, loadConfig } from "./env";
 import { apiKeyAuth } from "./http/auth";
 import { ProblemError, renderProblem } from "./http/problem";
+import { openAiErrors } from "./openai/openai-error";
 import { callbackRoutes } from "./routes/callbacks";
 import { jobRoutes } from "./routes/jobs";
 import { mediaRoutes } from "./routes/media";
 import { modelRoutes } from "./routes/models";
+import { openaiRoutes } from "./routes/openai";
 import { uploadRoutes } from "./routes/uploads";
 import { webhookRoutes } from "./routes/webhooks";
 
@@ -31,12 +33,14 @@ export function createApp() {
 
   app.get("/healthz", (c) => c.json({ status: "ok", environment: loadConfig(c.env).environment }));
   app.use("/v1/*", apiKeyAuth());
+  app.use("/openai/v1/*", openAiErrors(), apiKeyAuth());
   app.route("/", modelRoutes);
   app.route("/", jobRoutes);
   app.route("/", webhookRoutes);
   app.route("/", uploadRoutes);
   app.route("/", callbackRoutes);
   app.route("/", mediaRoutes);
+  app.route("/", openaiRoutes);
 
   app.notFound(() => {
     throw new ProblemError("not_found", "No such route.");

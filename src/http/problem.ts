@@ -17,6 +17,7 @@ export type ProblemCode =
   | "idempotency_mismatch"
   | "rate_limited"
   | "upstream_error"
+  | "upstream_timeout"
   | "no_provider"
   | "internal_error";
 
@@ -32,6 +33,8 @@ const statusOf: Record<ProblemCode, number> = {
   idempotency_mismatch: 422,
   rate_limited: 429,
   upstream_error: 502,
+  // Only where a route waits for a result by design (POST /openai/v1/images/generations).
+  upstream_timeout: 504,
   no_provider: 503,
   internal_error: 500,
 };
@@ -48,6 +51,7 @@ const titleOf: Record<ProblemCode, string> = {
   idempotency_mismatch: "Idempotency key reused with a different request",
   rate_limited: "Rate limited",
   upstream_error: "Upstream error",
+  upstream_timeout: "Upstream did not finish in time",
   no_provider: "No provider can serve this request",
   internal_error: "Internal error",
 };

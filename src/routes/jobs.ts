@@ -9,6 +9,7 @@ import { loadConfig } from "../env";
 import { ProblemError } from "../http/problem";
 import { readJsonObject } from "../http/validation";
 import type { JobRecord } from "../jobs/job-types";
+import type { JobView } from "../jobs/job-view";
 import { idempotentJobId, isJobId, newJobId } from "../lib/ids";
 import { sha256Hex } from "../lib/encoding";
 import { canonicalJson, validateJobRequest } from "../models/job-request";
@@ -63,14 +64,43 @@ function newRecord(id: string, tenant: string, request: ReturnType<typeof valida
   };
 }
 
-jobRoutes.post("/v1/jobs", async (c) => {
-  const config = loadConfig(c.env);
-  const tenant = c.get("tenant");
+/**
+ * The `Idempotency-Key` header, checked (1–255 characters); undefined when absent.
+ * @example const idempotencyKey = idempotencyKeyOf(c) // before the body is read
+ */
+export function idempotencyKeyOf(c: Context<AppEnv>): string | undefined {
   const idempotencyKey = c.req.header("idempotency-key");
   if (idempotencyKey !== undefined && (idempotencyKey.length < 1 || idempotencyKey.length > 255)) {
     throw new ProblemError("invalid_request", "Idempotency-Key must be 1–255 characters.", [{ path: "header.Idempotency-Key", message: "1–255 characters" }]);
   }
-  const body = await readJsonObject(c.req.raw);
+  return idempotencyKey;
+}
+
+export interface CreateJobOptions {
+  /** From `idempotencyKeyOf`: the same key with the same request returns the original job. */
+  idempotencyKey?: string | undefined;
+  /** Hold until the job is terminal or this many seconds (≤ 60) have passed; null: do not wait. */
+  waitSeconds?: number | null;
+}
+
+export interface CreateJobOutcome {
+  job: JobView;
+  /** An Idempotency-Key replay: the original job, nothing submitted again. */
+  replayed: boolean;
+}
+
+/**
+ * Creates a job from a `POST /v1/jobs` body — the one creation path, shared with the
+ * OpenAI-compatible routes: full validation (a 400 naming every field), provider
+ * eligibility (503), the job's Durable Object `create` (which indexes it for its tenant
+ * and submits it), Idempotency-Key replays (422 on a different body) and an optional wait.
+ * Throws `ProblemError`.
+ * @example const { job, replayed } = await createJob(c, body, { idempotencyKey: idempotencyKeyOf(c) })
+ */
+export async function createJob(c: Context<AppEnv>, body: Record<string, unknown>, options: CreateJobOptions = {}): Promise<CreateJobOutcome> {
+  const config = loadConfig(c.env);
+  const tenant = c.get("tenant");
+  const { idempotencyKey, waitSeconds = null } = options;
   const validation = validateJobRequest(body, config, (url) => webhookUrlProblem(url, config));
   if (!validation.ok) {
     const count = validation.errors.length;
@@ -92,15 +122,20 @@ jobRoutes.post("/v1/jobs", async (c) => {
     throw new ProblemError("idempotency_mismatch", "This Idempotency-Key was already used with a different request.");
   }
   let job = outcome.job;
+  if (waitSeconds !== null) job = (await jobStub(c, id).waitForTerminal(tenant, waitSeconds * 1000)) ?? job;
+  return { job, replayed: outcome.replayed };
+}
+
+jobRoutes.post("/v1/jobs", async (c) => {
+  const idempotencyKey = idempotencyKeyOf(c);
+  const body = await readJsonObject(c.req.raw);
   const wait = preferredWaitSeconds(c.req.header("prefer"));
-  if (wait !== null) {
-    job = (await jobStub(c, id).waitForTerminal(tenant, wait * 1000)) ?? job;
-    c.header("preference-applied", `wait=${wait}`);
-  }
+  const { job, replayed } = await createJob(c, body, { idempotencyKey, waitSeconds: wait });
+  if (wait !== null) c.header("preference-applied", `wait=${wait}`);
   c.header("location", job.urls.self);
-  if (outcome.replayed) c.header("idempotent-replayed", "true");
+  if (replayed) c.header("idempotent-replayed", "true");
   const terminal = ["completed", "failed", "canceled"].includes(job.status);
-  return c.json(job, outcome.replayed || (wait !== null && terminal) ? 200 : 202);
+  return c.json(job, replayed || (wait !== null && terminal) ? 200 : 202);
 });
 
 jobRoutes.get("/v1/jobs", async (c) => {

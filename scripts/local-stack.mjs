@@ -8,6 +8,7 @@
  * logging is at warn. Used by `npm start` and by the benchmarks.
  */
 import { unstable_startWorker } from "wrangler";
+import { vendorDocsUi } from "./vendor-docs-ui.mjs";
 
 // There is no network here to fetch the real `request.cf` object from; use the placeholder
 // quietly instead of printing a DNS error on every start.
@@ -22,6 +23,7 @@ const providers = ["dashscope", "evolink", "pixeldojo", "aimlapi", "shortapi"];
  * @returns {Promise<{ gatewayUrl: string, emulatorUrl: string, stop: () => Promise<void> }>}
  */
 export async function startLocalStack(options = {}) {
+  vendorDocsUi(); // /docs serves Swagger UI from public/static/vendor (copied, not committed)
   const gatewayPort = options.gatewayPort ?? 8787;
   const emulatorPort = options.emulatorPort ?? 8788;
   const host = "127.0.0.1";

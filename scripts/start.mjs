@@ -14,6 +14,7 @@ console.log(`
 wan-edge is running locally.
   gateway   ${stack.gatewayUrl}   (dev API key: wan-edge-dev-key, second tenant: wan-edge-other-key)
   emulator  ${stack.emulatorUrl}   (all five providers; control routes under /__control)
+  docs      ${stack.gatewayUrl}/docs   (API reference; the playground is ${stack.gatewayUrl}/)
 
 Try it:
   curl -s ${stack.gatewayUrl}/v1/jobs -H 'Authorization: Bearer wan-edge-dev-key' \\

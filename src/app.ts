@@ -9,6 +9,7 @@ import { apiKeyAuth } from "./http/auth";
 import { ProblemError, renderProblem } from "./http/problem";
 import { openAiErrors } from "./openai/openai-error";
 import { callbackRoutes } from "./routes/callbacks";
+import { docsRoutes } from "./routes/docs";
 import { jobRoutes } from "./routes/jobs";
 import { mediaRoutes } from "./routes/media";
 import { modelRoutes } from "./routes/models";
@@ -32,6 +33,7 @@ export function createApp() {
   });
 
   app.get("/healthz", (c) => c.json({ status: "ok", environment: loadConfig(c.env).environment }));
+  app.route("/", docsRoutes); // /openapi.json, and the pages / and /docs from static assets
   app.use("/v1/*", apiKeyAuth());
   app.use("/openai/v1/*", openAiErrors(), apiKeyAuth());
   app.route("/", modelRoutes);

@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * @module scripts/vendor-docs-ui — copies Swagger UI (the pinned `swagger-ui-dist`
+ * devDependency) into `public/static/vendor/swagger-ui/`, where Workers Static Assets
+ * serve it for `/docs` — no CDN, so the reference works offline and outside the Worker
+ * script's size budget.
+ *
+ * The ~1.9 MB of files are copied rather than committed: one pinned version in
+ * package-lock.json, nothing to keep in sync by hand. Idempotent and quiet: it copies only
+ * when the folder is missing or holds another version. Run by `startLocalStack` (npm
+ * start, the benchmarks, the browser test) and before `npm run deploy` / `check:bundle`.
+ */
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const files = ["swagger-ui-bundle.js", "swagger-ui.css", "LICENSE", "NOTICE"];
+
+/**
+ * Ensures the vendored Swagger UI matches the installed `swagger-ui-dist`.
+ * @returns {{ copied: boolean, version: string, directory: string }}
+ */
+export function vendorDocsUi() {
+  const require = createRequire(join(root, "package.json"));
+  const source = dirname(require.resolve("swagger-ui-dist/package.json"));
+  const { version } = JSON.parse(readFileSync(join(source, "package.json"), "utf8"));
+  const directory = join(root, "public", "static", "vendor", "swagger-ui");
+  const stamp = join(directory, "VERSION");
+  const current = existsSync(stamp) ? readFileSync(stamp, "utf8").trim() : null;
+  if (current === version && files.every((file) => existsSync(join(directory, file)))) return { copied: false, version, directory };
+
+  mkdirSync(directory, { recursive: true });
+  for (const file of files) {
+    if (file.endsWith(".js")) {
+      // Drop the source-map comment: the map is not vendored, and a browser with devtools
+      // open would otherwise ask for it.
+      const code = readFileSync(join(source, file), "utf8").replace(/\n\/\/# sourceMappingURL=\S+\s*$/, "\n");
+      writeFileSync(join(directory, file), code);
+    } else {
+      copyFileSync(join(source, file), join(directory, file));
+    }
+  }
+  writeFileSync(stamp, `${version}\n`);
+  return { copied: true, version, directory };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const { copied, version } = vendorDocsUi();
+  if (copied) console.log(`vendored swagger-ui-dist ${version} into public/static/vendor/swagger-ui/`);
+}

@@ -1,0 +1,229 @@
+/**
+ * @module openapi/component-schemas — the named schemas of the OpenAPI document.
+ *
+ * Request bodies are the very zod schemas that validate requests (models/*, the job
+ * envelope, the webhook field): the `POST /v1/jobs` body below is the envelope with `model`
+ * and `input` narrowed per model to each model's own input schema. Responses are not
+ * validated at run time, so their schemas are written here — and tied to the code that
+ * renders them by the type checks at the bottom: a field added to the job object, a new
+ * job status or a new problem code fails to compile until it is documented.
+ */
+import { z } from "@hono/zod-openapi";
+import type { ProblemCode } from "../http/problem";
+import type { Attempt, JobStatus } from "../jobs/job-types";
+import { modelIds, webhookEventTypes } from "../jobs/job-types";
+import type { JobView } from "../jobs/job-view";
+import { i2vInputSchema } from "../models/i2v";
+import { imageProInputSchema } from "../models/image-pro";
+import { jobEnvelopeSchema, metadataSchema, providerPreferenceSchema } from "../models/job-request";
+import { providerIds } from "../providers/provider-adapter";
+import { webhookRequestSchema } from "../webhooks/webhook-event";
+import type { WebhookOutbox } from "../webhooks/webhook-outbox";
+
+const timestamp = z.string().meta({ format: "date-time", description: "ISO 8601, UTC" });
+const absoluteUrl = z.url();
+const sha256 = z.string().regex(/^[0-9a-f]{64}$/).describe("SHA-256 of the bytes, lower-case hex");
+
+export const jobStatuses = ["queued", "running", "completed", "failed", "canceled"] as const;
+const attemptStatuses = ["submitting", "running", "completed", "failed", "abandoned"] as const;
+
+/**
+ * Every problem code the gateway renders (http/problem). Beyond the contract's list:
+ * `method_not_allowed` 405, and `upstream_timeout` 504 for routes that wait for a result.
+ */
+export const problemCodes = [
+  "invalid_request",
+  "unauthorized",
+  "forbidden",
+  "not_found",
+  "method_not_allowed",
+  "conflict",
+  "payload_too_large",
+  "unsupported_media_type",
+  "idempotency_mismatch",
+  "rate_limited",
+  "upstream_error",
+  "upstream_timeout",
+  "no_provider",
+  "internal_error",
+] as const;
+
+/** The `POST /v1/jobs` body of one model: the validating envelope, `input` narrowed. */
+export const i2vJobRequestSchema = jobEnvelopeSchema.extend({ model: z.literal("wan2.7-i2v"), input: i2vInputSchema });
+export const imageProJobRequestSchema = jobEnvelopeSchema.extend({ model: z.literal("wan2.7-image-pro"), input: imageProInputSchema });
+export const jobRequestSchema = z.discriminatedUnion("model", [i2vJobRequestSchema, imageProJobRequestSchema]);
+
+export const jobErrorSchema = z.object({
+  code: z.string().describe("Stable code, e.g. deadline_exceeded, upstream_error, content_rejected"),
+  message: z.string(),
+  retryable: z.boolean(),
+});
+
+export const attemptSchema = z.object({
+  provider: z.enum(providerIds),
+  upstream_id: z.string().nullable().describe("The provider's task id; null until it accepted the task"),
+  status: z.enum(attemptStatuses).describe("abandoned: replaced by a failover; never billed in usage"),
+  upstream_status: z.string().nullable().describe("The provider's own status word"),
+  started_at: timestamp,
+  ended_at: timestamp.nullable(),
+  error: jobErrorSchema.nullable(),
+});
+
+export const jobOutputSchema = z.object({
+  url: absoluteUrl.describe("Permanent link served by GET /media/{key}"),
+  content_type: z.string(),
+  bytes: z.number().int().min(0),
+  sha256,
+  index: z.number().int().min(0),
+});
+
+export const jobSchema = z.object({
+  id: z.string().regex(/^job_[0-9a-hjkmnp-tv-z]{26}$/),
+  object: z.literal("job"),
+  model: z.enum(modelIds),
+  status: z.enum(jobStatuses).describe("queued → running → completed | failed | canceled; completed means every output is already in R2"),
+  progress: z.number().min(0).max(100).nullable(),
+  created_at: timestamp,
+  updated_at: timestamp,
+  completed_at: timestamp.nullable(),
+  input: z.union([i2vInputSchema, imageProInputSchema]).describe("The input as validated: defaults filled, i2v `mode` inferred"),
+  metadata: z.record(z.string(), z.string()),
+  provider: z.enum(providerIds).nullable().describe("The provider of the current accepted attempt"),
+  attempts: z.array(attemptSchema),
+  outputs: z.array(jobOutputSchema),
+  error: jobErrorSchema.nullable().describe("Set when status is failed"),
+  usage: z.object({
+    billed_seconds: z.number().nullable(),
+    images: z.number().int().nullable(),
+    estimated_cost_usd: z.number().nullable(),
+  }),
+  urls: z.object({ self: absoluteUrl, events: absoluteUrl, cancel: absoluteUrl }),
+});
+
+export const jobListSchema = z.object({
+  object: z.literal("list"),
+  data: z.array(jobSchema),
+  next_cursor: z.string().nullable().describe("Pass as `cursor` for the next page; null on the last page"),
+});
+
+export const fieldErrorSchema = z.object({
+  path: z.string().describe("JSON path of the offending field, e.g. input.duration; $ for the whole body"),
+  message: z.string(),
+});
+
+export const problemSchema = z
+  .object({
+    type: absoluteUrl,
+    title: z.string(),
+    status: z.number().int(),
+    code: z.enum(problemCodes),
+    detail: z.string(),
+    errors: z.array(fieldErrorSchema).optional().describe("Every offending field (validation errors)"),
+    excluded: z
+      .array(z.object({ provider: z.enum(providerIds), reason: z.string() }))
+      .optional()
+      .describe("no_provider: which feature excluded which provider"),
+    job: jobSchema.optional().describe("conflict on cancel: the job as it is"),
+  })
+  .describe("RFC 9457 problem document (application/problem+json)");
+
+export const uploadSchema = z.object({
+  url: absoluteUrl.describe("Permanent /media/… link, usable as any input URL"),
+  content_type: z.string().describe("The type the bytes proved (MP4 and QuickTime are accepted for each other)"),
+  bytes: z.number().int().min(1),
+  sha256,
+});
+
+export const deliverySchema = z.object({
+  id: z.string().describe("The webhook-id, the same on every retry of this event"),
+  type: z.string().describe(`One of ${webhookEventTypes.join(", ")}`),
+  state: z.enum(["pending", "delivered", "gone", "given_up"]),
+  created_at: timestamp,
+  next_attempt_at: timestamp.nullable(),
+  attempts: z.array(
+    z.object({
+      at: timestamp,
+      status: z.number().int().nullable().describe("The receiver's HTTP status; null when it did not answer"),
+      outcome: z.string().describe("delivered, retry or gone"),
+      error: z.string().nullable(),
+      duration_ms: z.number().min(0),
+    }),
+  ),
+});
+
+export const deliveryListSchema = z.object({ object: z.literal("list"), data: z.array(deliverySchema) });
+
+export const webhookSecretSchema = z.object({
+  object: z.literal("webhook_secret"),
+  secret: z.string().regex(/^whsec_/),
+  scheme: z.string(),
+});
+
+export const modelListSchema = z.object({
+  object: z.literal("list"),
+  data: z.array(
+    z.object({
+      id: z.enum(modelIds),
+      object: z.literal("model"),
+      description: z.string(),
+      input_schema: z.record(z.string(), z.unknown()).describe("JSON Schema (2020-12) of `input`, from the schema that validates it"),
+      providers: z.array(
+        z.object({
+          id: z.enum(providerIds),
+          name: z.string(),
+          configured: z.boolean(),
+          features: z.record(z.string(), z.unknown()),
+          price: z.record(z.string(), z.number().nullable()),
+        }),
+      ),
+    }),
+  ),
+});
+
+export const healthSchema = z.object({ status: z.literal("ok"), environment: z.enum(["development", "production"]) });
+
+export const webhookEventSchema = z.object({
+  type: z.enum(webhookEventTypes),
+  timestamp: timestamp.describe("When the job entered the state the event announces"),
+  data: jobSchema,
+});
+
+/** The components every document has, by name. */
+export const coreSchemas: Record<string, z.ZodType> = {
+  JobRequest: jobRequestSchema,
+  I2vJobRequest: i2vJobRequestSchema,
+  ImageProJobRequest: imageProJobRequestSchema,
+  I2vInput: i2vInputSchema,
+  ImageProInput: imageProInputSchema,
+  ProviderPreference: providerPreferenceSchema,
+  Metadata: metadataSchema,
+  WebhookRequest: webhookRequestSchema,
+  Job: jobSchema,
+  JobList: jobListSchema,
+  Attempt: attemptSchema,
+  JobOutput: jobOutputSchema,
+  JobError: jobErrorSchema,
+  Problem: problemSchema,
+  FieldError: fieldErrorSchema,
+  Upload: uploadSchema,
+  Delivery: deliverySchema,
+  DeliveryList: deliveryListSchema,
+  WebhookSecret: webhookSecretSchema,
+  ModelList: modelListSchema,
+  Health: healthSchema,
+  WebhookEvent: webhookEventSchema,
+};
+
+// ---- Compile-time ties between the code and these schemas (no run-time cost) ----
+type Assert<Condition extends true> = Condition;
+type Covers<Listed, All> = [Exclude<All, Listed>] extends [never] ? true : false;
+type Same<A, B> = Covers<A, B> extends true ? Covers<B, A> : false;
+/** Every job the gateway renders fits the documented Job, field by field. */
+export type JobViewFitsSchema = Assert<JobView extends z.input<typeof jobSchema> ? true : false>;
+/** …and the schema names no field the job object lacks, nor lacks one it has. */
+export type JobViewHasSchemaFields = Assert<Same<keyof JobView, keyof z.output<typeof jobSchema>>>;
+/** Webhook deliveries as `GET /v1/jobs/{id}/deliveries` lists them fit the documented Delivery. */
+export type DeliveryFitsSchema = Assert<ReturnType<WebhookOutbox["list"]>[number] extends z.input<typeof deliverySchema> ? true : false>;
+export type EveryJobStatusDocumented = Assert<Covers<(typeof jobStatuses)[number], JobStatus>>;
+export type EveryAttemptStatusDocumented = Assert<Covers<(typeof attemptStatuses)[number], Attempt["status"]>>;
+export type EveryProblemCodeDocumented = Assert<Covers<(typeof problemCodes)[number], ProblemCode>>;

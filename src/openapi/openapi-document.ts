@@ -1,0 +1,147 @@
+/**
+ * @module openapi/openapi-document — assembles the OpenAPI 3.1 document.
+ *
+ * Component schemas are converted by zod's own `z.toJSONSchema` (JSON Schema 2020-12, the
+ * dialect of OpenAPI 3.1) from the schemas that validate requests, in their input form
+ * (fields with defaults are optional) — the same conversion `GET /v1/models` uses. Cross-
+ * field rules JSON Schema cannot express stay in the descriptions and in the gateway's 400s.
+ * zod-to-openapi's generator would do the same for ~6 KB more gzip in the Worker.
+ */
+import { z } from "@hono/zod-openapi";
+import { problemDocument, ProblemError } from "../http/problem";
+import { providerIds } from "../providers/provider-adapter";
+import { apiSections } from "./api-sections";
+import { coreSchemas, jobStatuses } from "./component-schemas";
+import type { ApiSection, JsonObject, ProblemResponseCode } from "./openapi-builders";
+
+const text = (description: string) => ({ description, schema: { type: "string" } });
+
+const headers: JsonObject = {
+  XRequestId: text("This request's id (yours, echoed, when you sent X-Request-Id)"),
+  Location: text("URL of the created resource"),
+  IdempotentReplayed: { description: "`true` when the response replays an earlier request with this Idempotency-Key", schema: { type: "string", enum: ["true"] } },
+  PreferenceApplied: text("`wait=N` when Prefer: wait was honoured"),
+  WWWAuthenticate: text('Bearer realm="wan-edge"'),
+};
+
+const parameters: JsonObject = {
+  XRequestId: { name: "X-Request-Id", in: "header", required: false, description: "Your request id; echoed in the response (one is generated otherwise).", schema: { type: "string", maxLength: 255 } },
+  JobId: { name: "id", in: "path", required: true, schema: { type: "string", pattern: "^job_[0-9a-hjkmnp-tv-z]{26}$" } },
+  IdempotencyKey: {
+    name: "Idempotency-Key",
+    in: "header",
+    required: false,
+    description: "The same key with the same body returns the original job (200, `Idempotent-Replayed: true`) and submits nothing; with a different body, 422. Keys live at least 24 h.",
+    schema: { type: "string", minLength: 1, maxLength: 255 },
+  },
+  Prefer: {
+    name: "Prefer",
+    in: "header",
+    required: false,
+    description: "`wait=N` (N ≤ 60, larger values count as 60): hold the response until the job is terminal or N seconds have passed; 200 with the terminal job, else as without it.",
+    schema: { type: "string", pattern: "wait=\\d+", examples: ["wait=30"] },
+  },
+  Limit: { name: "limit", in: "query", required: false, schema: { type: "integer", minimum: 1, maximum: 100, default: 20 } },
+  Cursor: { name: "cursor", in: "query", required: false, description: "`next_cursor` of the previous page", schema: { type: "string", maxLength: 256 } },
+  Status: { name: "status", in: "query", required: false, schema: { type: "string", enum: [...jobStatuses] } },
+};
+
+/** One documented problem response per code, its example rendered by the real renderer. */
+const problemResponses: Record<ProblemResponseCode, { description: string; example: ProblemError }> = {
+  invalid_request: {
+    description: "Invalid request: `errors` names every offending field by JSON path.",
+    example: new ProblemError("invalid_request", "The request has 2 invalid fields.", [
+      { path: "input.duration", message: "at most 15" },
+      { path: "input.first_frame", message: "cannot be combined with first_clip; valid combinations: …" },
+    ]),
+  },
+  unauthorized: { description: "Missing or unknown API key.", example: new ProblemError("unauthorized", "The API key is not valid.") },
+  not_found: { description: "No such resource for this API key.", example: new ProblemError("not_found", "No job job_… exists for this API key.") },
+  conflict: { description: "The resource is not in a state that allows this.", example: new ProblemError("conflict", "Job job_… is already completed.") },
+  payload_too_large: { description: "The body is larger than allowed.", example: new ProblemError("payload_too_large", "The JSON body may be at most 262144 bytes.") },
+  unsupported_media_type: {
+    description: "Wrong Content-Type, or bytes that do not match it.",
+    example: new ProblemError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`."),
+  },
+  idempotency_mismatch: {
+    description: "The Idempotency-Key was used with a different request.",
+    example: new ProblemError("idempotency_mismatch", "This Idempotency-Key was already used with a different request."),
+  },
+  no_provider: {
+    description: "No configured provider supports every requested feature; `excluded` says which feature excluded which provider.",
+    example: new ProblemError("no_provider", "No configured provider supports this request (aimlapi: supports first_frame mode only).", [], {}, {
+      excluded: [{ provider: "aimlapi", reason: "supports first_frame mode only" }],
+    }),
+  },
+  internal_error: { description: "Something failed on our side; never a stack or a secret.", example: new ProblemError("internal_error", "Something went wrong on our side. Please retry later.") },
+};
+
+function problemResponse(code: ProblemResponseCode): JsonObject {
+  const { description, example } = problemResponses[code];
+  const responseHeaders: JsonObject = { "X-Request-Id": { $ref: "#/components/headers/XRequestId" } };
+  if (code === "unauthorized") responseHeaders["WWW-Authenticate"] = { $ref: "#/components/headers/WWWAuthenticate" };
+  return { description, headers: responseHeaders, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" }, example: problemDocument(example) } } };
+}
+
+/** Converts every named zod schema at once, so schemas that contain others refer to them by name. */
+function componentSchemas(sections: readonly ApiSection[]): Record<string, JsonObject> {
+  const registry = z.registry<{ id: string }>();
+  const named = Object.assign({}, coreSchemas, ...sections.map((section) => section.schemas ?? {})) as Record<string, z.ZodType>;
+  for (const [id, schema] of Object.entries(named)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { target: "draft-2020-12", io: "input", unrepresentable: "any", uri: (id) => `#/components/schemas/${id}` });
+  const components: Record<string, JsonObject> = {};
+  for (const [id, schema] of Object.entries(schemas)) {
+    const { $schema: _dialect, $id: _id, ...rest } = schema as JsonObject;
+    components[id] = rest;
+  }
+  return components;
+}
+
+function buildDocument(sections: readonly ApiSection[]): JsonObject {
+  const paths: JsonObject = {};
+  const webhooks: JsonObject = {};
+  for (const section of sections) {
+    Object.assign(paths, section.paths);
+    Object.assign(webhooks, section.webhooks ?? {});
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "wan-edge",
+      version: "1",
+      summary: "One validated API in front of every reseller of Alibaba's Wan 2.7 models.",
+      description: [
+        "Submit `wan2.7-i2v` (image-to-video) and `wan2.7-image-pro` (images) jobs once; the gateway routes them to an eligible provider, fails over, and copies every result into permanent `/media/…` links.",
+        "",
+        "**Authentication**: `/v1/*` needs `Authorization: Bearer <api key>`; each key belongs to one tenant, which never sees another tenant's jobs.",
+        "",
+        "**Errors** are RFC 9457 problem documents (`application/problem+json`) with a stable `code`; validation errors list every offending field by JSON path. Every response carries `X-Request-Id`.",
+        "",
+        `Provider ids: ${providerIds.map((id) => `\`${id}\``).join(", ")}.`,
+      ].join("\n"),
+    },
+    tags: sections.map((section) => section.tag),
+    security: [{ bearerAuth: [] }],
+    paths,
+    webhooks,
+    components: {
+      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "Your API key (local development: `wan-edge-dev-key`)." } },
+      schemas: componentSchemas(sections),
+      parameters,
+      headers,
+      responses: Object.fromEntries((Object.keys(problemResponses) as ProblemResponseCode[]).map((code) => [code, problemResponse(code)])),
+    },
+  };
+}
+
+let cached: JsonObject | undefined;
+
+/**
+ * The OpenAPI document with `servers` set to `serverUrls` (built once per isolate).
+ * @example openApiDocument(["https://wan-edge.example.com"])
+ */
+export function openApiDocument(serverUrls: readonly string[]): JsonObject {
+  cached ??= buildDocument(apiSections);
+  const { openapi, info, ...rest } = cached;
+  return { openapi, info, servers: serverUrls.map((url) => ({ url })), ...rest };
+}

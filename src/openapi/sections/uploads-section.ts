@@ -1,0 +1,34 @@
+/**
+ * @module openapi/sections/uploads-section — `POST /v1/uploads` (routes/uploads).
+ *
+ * The accepted types and their limits come from the route's own declarations.
+ */
+import { kindOf } from "../../media/signatures";
+import { uploadContentTypes, uploadLimits } from "../../routes/uploads";
+import type { ApiSection } from "../openapi-builders";
+import { componentRef, jsonResponse, operation } from "../openapi-builders";
+
+const tag = "Uploads";
+const mebibytes = (bytes: number) => `${bytes / (1024 * 1024)} MiB`;
+
+export const uploadsSection: ApiSection = {
+  tag: { name: tag, description: "Your own files as input: the returned URL works as any input URL of a job." },
+  paths: {
+    "/v1/uploads": {
+      post: operation({
+        operationId: "createUpload",
+        summary: "Upload a file",
+        description: `The raw file is the body, with its own Content-Type (no multipart). The leading bytes must prove the declared type (415 otherwise); limits: images ${mebibytes(uploadLimits.image)}, audio ${mebibytes(uploadLimits.audio)}, video ${mebibytes(uploadLimits.video)} (413 beyond, checked from Content-Length before a byte is read and again while streaming). The file streams into R2, hashed on the way.`,
+        tag,
+        requestBody: {
+          required: true,
+          content: Object.fromEntries(
+            uploadContentTypes.map((type) => [type, { schema: { type: "string", contentMediaType: type, description: `At most ${mebibytes(uploadLimits[kindOf(type)!])}` } }]),
+          ),
+        },
+        responses: { 201: jsonResponse("Stored.", "Upload", { Location: componentRef("headers", "Location") }) },
+        problems: ["invalid_request", "payload_too_large", "unsupported_media_type"],
+      }),
+    },
+  },
+};

@@ -1,0 +1,68 @@
+/**
+ * A fresh local stack (gateway + emulator, `scripts/local-stack.mjs`) on free ports with
+ * its own temporary state, and Debian's Chromium — for tests that drive the pages.
+ */
+import { existsSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { chromium } from "playwright-core";
+import { startLocalStack } from "../../scripts/local-stack.mjs";
+
+export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+/**
+ * Flags for a closed network (see the machine notes): without the background-networking
+ * ones Chromium keeps trying to reach Google's hosts. `--no-sandbox` because CI runs as root.
+ */
+const chromiumFlags = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+/** `count` distinct free TCP ports on loopback (held open together, so they differ). */
+async function freePorts(count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+      const server = createServer();
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => resolve(server));
+    })),
+  );
+  const ports = servers.map((server) => (server.address() as { port: number }).port);
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+export interface BrowserStack {
+  gatewayUrl: string;
+  emulatorUrl: string;
+  browser: Browser;
+  stop(): Promise<void>;
+}
+
+/** Starts the stack and the browser; `stop()` ends both and deletes the state. */
+export async function startBrowserStack(): Promise<BrowserStack> {
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}: install it with \`apt-get install -y chromium\` (.ci/run does), or set CHROMIUM_PATH.`);
+  }
+  const persist = await mkdtemp(join(tmpdir(), "wan-edge-browser-"));
+  const [gatewayPort, emulatorPort] = await freePorts(2);
+  const stack = await startLocalStack({ gatewayPort, emulatorPort, persist });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  return {
+    gatewayUrl: stack.gatewayUrl,
+    emulatorUrl: stack.emulatorUrl,
+    browser,
+    async stop() {
+      await browser.close().catch(() => {});
+      await stack.stop();
+      await rm(persist, { recursive: true, force: true });
+    },
+  };
+}

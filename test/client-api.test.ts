@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import type { JobJson } from "./helpers";
-import { emulatorLog, gateway, getJob, image, otherKey, resetEmulator, setFaults, submit, waitForJob } from "./helpers";
+import { emulator, emulatorLog, gateway, getJob, image, jobStub, otherKey, resetEmulator, setFaults, submit, waitForJob } from "./helpers";
 
 afterEach(resetEmulator);
 
@@ -44,6 +44,41 @@ describe("Idempotency-Key", () => {
     const theirs = await gateway("/v1/jobs", { method: "POST", body: body(), key: otherKey, headers: { "idempotency-key": key } });
     expect(theirs.status).toBe(202);
     expect(((await theirs.json()) as JobJson).id).not.toBe(mine.id);
+  });
+});
+
+describe("answering a submit", () => {
+  it("answers 202 queued as soon as the job is stored, before the upstream create returns", async () => {
+    await setFaults({ provider: "evolink", submit_delay_ms: 3000 });
+    const started = Date.now();
+    const response = await gateway("/v1/jobs", { method: "POST", body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: image }, provider: "evolink" }) });
+    expect(response.status).toBe(202);
+    expect(Date.now() - started).toBeLessThan(2500);
+    const accepted = (await response.json()) as JobJson;
+    expect(accepted).toMatchObject({ status: "queued", attempts: [] });
+    // listed at once, and then submitted by its own Durable Object
+    const list = (await (await gateway("/v1/jobs?limit=5")).json()) as { data: JobJson[] };
+    expect(list.data.map((job) => job.id)).toContain(accepted.id);
+    const running = await waitForJob(accepted.id, (job) => job.status !== "queued", 10_000);
+    expect(running.attempts).toEqual([expect.objectContaining({ provider: "evolink", status: "running" })]);
+  });
+
+  it("cancels the task a create in flight made, when the job is canceled meanwhile", async () => {
+    await setFaults({ provider: "dashscope", submit_delay_ms: 1000, duration_ms: 30_000 });
+    const response = await gateway("/v1/jobs", { method: "POST", body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: image }, provider: "dashscope" }) });
+    const accepted = (await response.json()) as JobJson;
+    const canceled = (await (await gateway(`/v1/jobs/${accepted.id}/cancel`, { method: "POST" })).json()) as JobJson;
+    expect(canceled.status).toBe("canceled");
+    await jobStub(accepted.id).settled(); // the create returns after the cancel
+    const events = (await jobStub(accepted.id).events("dev"))!;
+    const cancel = events.find((event) => event.type === "upstream_cancel");
+    expect(cancel).toBeDefined();
+    const { upstream_id: upstreamId, ok } = JSON.parse(cancel!.detail!) as { upstream_id: string; ok: boolean };
+    expect(ok).toBe(true);
+    const tasks = (await (await emulator("/__control/tasks")).json()) as Array<{ id: string; status: string }>;
+    expect(tasks.find((task) => task.id === upstreamId)?.status).toMatch(/cancel/i);
+    expect((await emulatorLog()).filter((entry) => entry.path.endsWith(`/tasks/${upstreamId}/cancel`))).toHaveLength(1);
+    expect((await getJob(accepted.id)).status).toBe("canceled");
   });
 });
 

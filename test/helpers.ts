@@ -34,9 +34,17 @@ export function gateway(path: string, init: RequestInit & { key?: string | null 
 }
 
 /** POSTs a wan2.7-i2v job and returns the response and its JSON. */
+/**
+ * POSTs an i2v job. `response` is the POST's own response and `accepted` its body (a new job
+ * is answered `queued`, before its upstream create); `json` is the job once the first submit
+ * pass that follows the answer is over — what most tests look at — or the body of a refusal.
+ */
 export async function submit(input: Record<string, unknown> = { first_frame: image }, extra: Record<string, unknown> = {}, key = devKey) {
   const response = await gateway("/v1/jobs", { method: "POST", body: JSON.stringify({ model: "wan2.7-i2v", input, ...extra }), key });
-  return { response, json: (await response.json()) as JobJson & { errors?: Array<{ path: string }>; code?: string } };
+  const accepted = (await response.json()) as JobJson & { errors?: Array<{ path: string }>; code?: string };
+  if (response.status !== 202) return { response, accepted, json: accepted };
+  await jobStub(accepted.id).settled();
+  return { response, accepted, json: (await getJob(accepted.id, key)) as typeof accepted };
 }
 
 export async function getJob(id: string, key = devKey): Promise<JobJson> {

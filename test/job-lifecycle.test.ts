@@ -187,4 +187,17 @@ describe("large outputs", () => {
     expect(job.status).toBe("completed");
     expect(job.outputs[0]!.sha256).toBe((await emulatorTask(job.attempts[0]!.upstream_id!)).output_sha256[0]);
   });
+
+  it("a job whose object dies before its first submit is done is submitted by its alarm", async () => {
+    await setFaults({ provider: "evolink", submit_delay_ms: 2000 });
+    const response = await gateway("/v1/jobs", { method: "POST", body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: image }, provider: "evolink" }) });
+    expect(response.status).toBe(202);
+    const { id } = (await response.json()) as { id: string };
+    await abortAllDurableObjects(); // the create in flight dies with the instance
+    await setFaults({ provider: "evolink" });
+    expect((await getJob(id)).status).toBe("queued"); // reloaded, nothing lost
+    const job = await waitForJob(id, (candidate) => candidate.status === "completed", 20_000);
+    expect(job.attempts.map((attempt) => [attempt.provider, attempt.status])).toEqual([["evolink", "completed"]]);
+    expect(await eventTypes(id)).toEqual(expect.arrayContaining(["created", "submitted"]));
+  });
 });

@@ -56,6 +56,8 @@ export interface EmulatorCore {
   readonly log: RequestLog;
   /** The phase of a task now (by the injected clock). */
   taskPhase(task: EmulatedTask): TaskPhase;
+  /** Waits out the provider's `submit_delay_ms` (on the injected clock) before a create call answers. */
+  delaySubmit(provider: string): Promise<void>;
   /** Creates and stores a task, applying the provider's fault plan (duration, failure, sizes, URL lifetime). */
   launchTask<Data>(spec: LaunchSpec<Data>): EmulatedTask<Data>;
   /**
@@ -140,6 +142,11 @@ export function createCore(options: CoreOptions): EmulatorCore {
     tasks,
     log,
     launchTask,
+    async delaySubmit(provider) {
+      const delay = faults.effective(provider).submit_delay_ms ?? 0;
+      // No zero-length sleep: a test clock only fires sleeps when the test advances it.
+      if (delay > 0) await options.sleep(delay);
+    },
     taskPhase: (task) => phaseAt(task, options.now()),
     cancelTask(task) {
       if (isTerminal(phaseAt(task, options.now()).status)) return false;

@@ -18,6 +18,8 @@ export interface FaultPlan {
   fail_rate?: number;
   /** The provider's own failure code for failed tasks; default per provider. */
   fail_code?: string | number;
+  /** How long a create call takes before it answers (the task exists from the moment it answers). */
+  submit_delay_ms?: number;
   /** Time from creation to the terminal state; default 2000 ms. */
   duration_ms?: number;
   /** Probability that a task's callbacks are never sent. */
@@ -66,6 +68,7 @@ const FIELD_CHECKS: Record<keyof FaultPlan, Check> = {
   status_error_rate: rate,
   fail_rate: rate,
   fail_code: failCode,
+  submit_delay_ms: integer(0, 120_000),
   duration_ms: integer(0, 3_600_000),
   callback_drop_rate: rate,
   callback_duplicates: integer(0, 20),

@@ -80,6 +80,7 @@ function createRoutes(core: EmulatorCore): Hono {
   /** The checks every create shares; a Response when the call stops here. */
   const admit = async <T>(c: Context, parse: (body: unknown) => Validated<T>): Promise<T | Response> => {
     const plan = core.faults.effective(PROVIDER);
+    await core.delaySubmit(PROVIDER);
     if (submitFaultHits(plan, core.random.chance)) return fail(c, plan.submit_status);
     const body = await readJson(c);
     if (body === undefined) return fail(c, 400, "Body validation error: the body is not valid JSON");

@@ -72,6 +72,7 @@ function createRoutes(core: EmulatorCore): Hono {
 
   const create = (model: string, parse: (body: unknown) => Validated<DashscopeRequest>) => async (c: Context) => {
     const plan = core.faults.effective(PROVIDER);
+    await core.delaySubmit(PROVIDER);
     if (submitFaultHits(plan, core.random.chance)) return dashscopeError(plan.submit_status);
     // Brief-specified answer. Real DashScope is reported to answer 403 AccessDenied
     // "current user api does not support synchronous calls" here; adapters should not rely on either.

@@ -83,6 +83,7 @@ function createRoutes(core: EmulatorCore): Hono {
 
   app.post("/v1/videos/generations", async (c) => {
     const plan = core.faults.effective(PROVIDER);
+    await core.delaySubmit(PROVIDER);
     if (plan.submit_status !== undefined && core.random.chance(plan.submit_rate ?? 1)) {
       return faultResponse(plan.submit_status);
     }

@@ -87,6 +87,7 @@ function createRoutes(core: EmulatorCore): Hono {
 
   app.post("/api/v1/models/:model/run", async (c) => {
     const plan = core.faults.effective(PROVIDER);
+    await core.delaySubmit(PROVIDER);
     if (submitFaultHits(plan, core.random.chance)) return faultResponse(plan.submit_status, core.now());
     const model = c.req.param("model");
     const parse = MODELS[model];

@@ -78,6 +78,7 @@ function createRoutes(core: EmulatorCore): Hono {
 
   app.post("/api/v1/job/create", async (c) => {
     const plan = core.faults.effective(PROVIDER);
+    await core.delaySubmit(PROVIDER);
     if (submitFaultHits(plan, core.random.chance)) return httpError(plan.submit_status);
     const body = await readJson(c);
     if (body === undefined) return apiError(400, "invalid request body");

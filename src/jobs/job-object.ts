@@ -27,6 +27,8 @@ import { webhookUrlProblem } from "../webhooks/webhook-url";
 
 /** How many due items one wake-up may work through before yielding to the next alarm. */
 const maxStepsPerWake = 16;
+/** When the alarm submits a new job whose first submit (started by `create`) did not finish. */
+const submitBackstopMs = 5_000;
 
 export type CreateOutcome = { job: JobView; replayed: boolean; mismatch: boolean };
 export type CancelOutcome = { job: JobView; conflict: boolean } | null;
@@ -48,6 +50,9 @@ export class JobObject extends DurableObject<Env> {
     this.store = new JobStore(ctx.storage.sql);
     this.outbox = new WebhookOutbox(new DeliveryStore(ctx.storage.sql));
     void ctx.blockConcurrencyWhile(async () => {
+      // A new object has no tables: its schema is written together with its first row, in
+      // one commit (`create`). An existing one is brought up to date here.
+      if (!this.store.exists()) return;
       this.store.migrate();
       this.job = this.store.load();
     });
@@ -81,14 +86,21 @@ export class JobObject extends DurableObject<Env> {
       return { job: this.viewOf(existing), replayed: !mismatch, mismatch };
     }
     this.job = record;
+    this.store.migrate();
+    this.outbox.startEmpty();
     this.store.save(record);
     this.store.appendEvent(record.created_at, "created", record.status, { providers: record.providers });
-    // Listed before the client hears of it (so a list right after the POST includes it),
-    // while the submit is already on its way upstream.
-    // A failed index write must not fail the create (the job exists and may already be
+    // The alarm is the backstop: if this instance dies before the submit below is done, the
+    // alarm submits the job. It commits with the row, before the client hears of the job.
+    await this.ctx.storage.setAlarm(this.now() + submitBackstopMs);
+    // The client is answered once the job is durable (`queued`); the upstream create runs
+    // right after, in this object, and is not awaited here: it never delays the answer.
+    void this.runDue();
+    // Listed before the client hears of it, so a list right after the POST includes it.
+    // A failed index write must not fail the create (the job exists and is on its way
     // upstream); the next status change inserts it into the index anyway.
-    await Promise.all([this.index(record).catch(() => console.error("tenant index write failed")), this.runDue()]);
-    return { job: this.viewOf(this.job), replayed: false, mismatch: false };
+    await this.index(record).catch(() => console.error("tenant index write failed"));
+    return { job: this.viewOf(record), replayed: false, mismatch: false };
   }
 
   /** The job as its tenant sees it; null for anyone else (a plain 404 upstairs). */
@@ -112,6 +124,11 @@ export class JobObject extends DurableObject<Env> {
       });
     }
     return this.viewOf(this.job!);
+  }
+
+  /** Resolves once the pass working on the job, if any, is over (for tests and debugging). */
+  async settled(): Promise<void> {
+    await this.running;
   }
 
   /** The event log (for tests and debugging). */

@@ -53,6 +53,11 @@ export class JobStore {
     applyMigrations(this.sql, migrations);
   }
 
+  /** Whether this object has ever stored a job (a new object has no tables at all). */
+  exists(): boolean {
+    return this.sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'job'").toArray().length > 0;
+  }
+
   load(): JobRecord | null {
     const rows = this.sql.exec<{ data: string }>("SELECT data FROM job LIMIT 1").toArray();
     return rows[0] ? (JSON.parse(rows[0].data) as JobRecord) : null;

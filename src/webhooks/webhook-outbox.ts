@@ -20,7 +20,19 @@ export interface OutboxDeps {
 }
 
 export class WebhookOutbox {
+  /**
+   * When the earliest pending delivery is due (null: none), as last read or written here;
+   * undefined until known. Lets the common case — a job with nothing to deliver — skip
+   * both queries on every pass of the job.
+   */
+  private earliest: number | null | undefined = undefined;
+
   constructor(private readonly store: DeliveryStore) {}
+
+  /** Tells the outbox its store is known to be empty (a job that was just created). */
+  startEmpty(): void {
+    this.earliest = null;
+  }
 
   /** Queues `type` for delivery if the job subscribed to it. Returns the event id. */
   enqueue(job: JobRecord, type: WebhookEventType, data: unknown, now: number): string | null {
@@ -28,15 +40,21 @@ export class WebhookOutbox {
     const id = `msg_${randomToken(26)}`;
     const payload = webhookEventBody(buildWebhookEvent(type, data, now));
     this.store.enqueue(id, type, payload, now);
+    if (this.earliest !== undefined) this.earliest = this.earliest === null ? now : Math.min(this.earliest, now);
     return id;
   }
 
   nextAt(): number | null {
-    return this.store.nextAt();
+    if (this.earliest === undefined) this.earliest = this.store.nextAt();
+    return this.earliest;
   }
 
   /** Attempts every delivery that is due, one after another. */
   async deliverDue(job: JobRecord, deps: OutboxDeps): Promise<void> {
+    const earliest = this.nextAt();
+    if (earliest === null || earliest > deps.now()) return;
+    // Whatever happens below changes the pending set: read it again next time.
+    this.earliest = undefined;
     const due = this.store.due(deps.now());
     if (due.length === 0 || !job.webhook) return;
     const secret = await webhookSecretFor(deps.serverSecret, job.tenant);
@@ -77,6 +95,7 @@ export class WebhookOutbox {
 
   /** Sends the latest event again (same `webhook-id`); false when there is none. */
   replayLatest(now: number): boolean {
+    this.earliest = undefined;
     return this.store.replayLatest(now) !== null;
   }
 }

@@ -42,7 +42,13 @@ interface Video {
   seconds: string;
   size: string;
   error: { code: string; message: string } | null;
-  deleted?: boolean;
+}
+
+interface VideoDeleted {
+  id: string;
+  object: string;
+  deleted: boolean;
+  video: Video;
 }
 
 interface OpenAiProblem {
@@ -130,6 +136,17 @@ describe("POST /openai/v1/videos", () => {
     const completed = (await (await openai(`/videos/${video.id}`)).json()) as Video;
     expect(completed).toMatchObject({ id: video.id, status: "completed", progress: 100, error: null });
     expect(completed.completed_at).toBeGreaterThanOrEqual(completed.created_at);
+  });
+
+  it("reads OpenAI's reference object and lists as the SDKs put them in a form (input_reference[image_url], provider[])", async () => {
+    const response = await postForm({ "input_reference[image_url]": image, "provider[]": "shortapi", seconds: "4" });
+    expect(response.status, await response.clone().text()).toBe(200);
+    const job = await waitForJob(((await response.json()) as Video).id, (current) => current.provider !== null);
+    expect(job.input).toMatchObject({ first_frame: image, duration: 4 });
+    expect(job.provider).toBe("shortapi");
+
+    const twice = await expectProblem(await postForm({ input_reference: image, "input_reference[image_url]": image }), 400, "invalid_request");
+    expect(paths(twice)).toEqual(["input_reference[image_url]"]);
   });
 
   it("reads a file sent as application/octet-stream by its bytes", async () => {
@@ -240,14 +257,16 @@ describe("a video's life", () => {
     const video = await createVideo();
     const response = await openai(`/videos/${video.id}`, { method: "DELETE" });
     expect(response.status).toBe(200);
-    const deleted = (await response.json()) as Video;
-    expect(deleted).toMatchObject({ id: video.id, object: "video", status: "failed", deleted: false, completed_at: null });
-    expect(deleted.error).toEqual({ code: "canceled", message: expect.any(String) });
+    // OpenAI's deletion object (nothing is deleted: deleted is false), and the video as it now is
+    const deleted = (await response.json()) as VideoDeleted;
+    expect(deleted).toMatchObject({ id: video.id, object: "video.deleted", deleted: false });
+    expect(deleted.video).toMatchObject({ id: video.id, object: "video", status: "failed", completed_at: null });
+    expect(deleted.video.error).toEqual({ code: "canceled", message: expect.any(String) });
     expect((await getJob(video.id)).status).toBe("canceled");
 
     const again = await openai(`/videos/${video.id}`, { method: "DELETE" });
     expect(again.status).toBe(200);
-    expect(await again.json()).toMatchObject({ id: video.id, status: "failed", error: { code: "canceled" } });
+    expect(await again.json()).toMatchObject({ id: video.id, object: "video.deleted", deleted: false, video: { status: "failed", error: { code: "canceled" } } });
     await expectProblem(await openai(`/videos/${video.id}/content`), 404, "not_found");
   });
 

@@ -7,23 +7,23 @@
  * mounted ahead of the API-key check, so a 401 — rendered by the app's one error
  * renderer — gets the member too.
  */
+import { z } from "@hono/zod-openapi";
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
 import type { FieldError, ProblemDocument } from "../http/problem";
 import { ProblemError } from "../http/problem";
 
-/** OpenAI's error object (`{"error": {…}}` in their API). */
-export interface OpenAiError {
-  message: string;
-  type: string;
-  /** The first offending request field, in the OpenAI request's own names. */
-  param: string | null;
-  /** The problem's stable `code`. */
-  code: string;
-}
+/** OpenAI's error object (`{"error": {…}}` in their API), as the gateway fills it. */
+export const openAiErrorSchema = z.object({
+  message: z.string().describe("The problem's detail followed by every field error (`field: message; …`)"),
+  type: z.enum(["invalid_request_error", "authentication_error", "permission_error", "rate_limit_error", "server_error"]),
+  param: z.string().nullable().describe("The first offending request field, in the OpenAI request's own names"),
+  code: z.string().describe("The problem's stable `code`"),
+}).describe("OpenAI's error object, which the OpenAI SDKs read: `message` names every bad field");
+export type OpenAiError = z.output<typeof openAiErrorSchema>;
 
 /** OpenAI's `type` for a status: their SDKs branch on the status, people read the type. */
-function errorType(status: number): string {
+function errorType(status: number): OpenAiError["type"] {
   if (status === 401) return "authentication_error";
   if (status === 403) return "permission_error";
   if (status === 429) return "rate_limit_error";

@@ -62,6 +62,19 @@ describe("videoJobRequest", () => {
     expect(body).toEqual({ model: "wan2.7-i2v", input: { prompt: "p", duration: 8, resolution: "1080p", first_frame: image, seed: 42, watermark: true }, metadata: { openai_size: "1080x1920" } });
   });
 
+  it.each<[Record<string, unknown>, Array<{ path: string; message: string }>]>([
+    [{ seconds: "8" }, []],
+    [{ seconds: 12 }, []],
+    [{ seconds: "20" }, [{ path: "seconds", message: "at most 15" }]],
+    [{ seconds: 1 }, [{ path: "seconds", message: "at least 2" }]],
+    [{ seconds: 4.5 }, [{ path: "seconds", message: 'must be a whole number of seconds from 2 to 15, like "8"' }]],
+    [{ input_reference: "" }, [{ path: "input_reference", message: "required: wan2.7-i2v starts from this image (a file in multipart/form-data, or its URL)" }]],
+    [{ input_reference: { file_id: "file_1" } }, [{ path: "input_reference.file_id", message: expect.stringContaining("not supported") }]],
+    [{ quality: "high" }, [{ path: "quality", message: expect.stringMatching(/^unknown field; supported: model, prompt, seconds, size, input_reference, /) }]],
+  ])("judges %j by the request schema, with the model's limits and messages", (fields, errors) => {
+    expect(videoJobRequest({ input_reference: image, ...fields }, false).errors).toEqual(errors);
+  });
+
   it.each([
     ["input.duration", "seconds"],
     ["input.resolution", "size"],

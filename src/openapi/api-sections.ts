@@ -10,8 +10,9 @@ import { callbacksSection } from "./sections/callbacks-section";
 import { jobsSection } from "./sections/jobs-section";
 import { mediaSection } from "./sections/media-section";
 import { modelsSection } from "./sections/models-section";
+import { openAiSection } from "./sections/openai-section";
 import { serviceSection } from "./sections/service-section";
 import { uploadsSection } from "./sections/uploads-section";
 import { webhooksSection } from "./sections/webhooks-section";
 
-export const apiSections: ApiSection[] = [jobsSection, uploadsSection, webhooksSection, modelsSection, mediaSection, callbacksSection, serviceSection];
+export const apiSections: ApiSection[] = [jobsSection, uploadsSection, webhooksSection, modelsSection, mediaSection, callbacksSection, openAiSection, serviceSection];

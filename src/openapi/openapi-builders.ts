@@ -7,6 +7,8 @@
  * OpenAPI 3.1 schema by a test, which catches more than hand-kept types would.
  */
 import type { z } from "@hono/zod-openapi";
+import type { ProblemStyle } from "./problem-responses";
+import { problemResponseName } from "./problem-responses";
 
 export type JsonObject = { [key: string]: unknown };
 
@@ -25,6 +27,8 @@ export interface ApiSection {
   paths: Paths;
   /** OpenAPI 3.1 `webhooks`: requests the gateway sends to you. */
   webhooks?: Paths;
+  /** Named responses its operations refer to; each becomes `#/components/responses/{name}`. */
+  responses?: Record<string, JsonObject>;
 }
 
 /** `{"$ref": "#/components/schemas/Job"}`. */
@@ -44,6 +48,8 @@ export type ProblemResponseCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "idempotency_mismatch"
+  | "upstream_error"
+  | "upstream_timeout"
   | "no_provider"
   | "internal_error";
 
@@ -55,7 +61,7 @@ export function jsonResponse(description: string, schemaName: string, headers: J
   return { description, headers, content: { "application/json": { schema: ref(schemaName) } } };
 }
 
-interface OperationSpec {
+export interface OperationSpec {
   operationId: string;
   summary: string;
   description?: string;
@@ -67,6 +73,8 @@ interface OperationSpec {
   responses: Record<string, JsonObject>;
   /** Problem responses this operation can give, besides 401 and 500. */
   problems?: ProblemResponseCode[];
+  /** Which problem responses it refers to (default: plain problem+json). */
+  problemStyle?: ProblemStyle;
 }
 
 const statusOfProblem: Record<ProblemResponseCode, string> = {
@@ -77,9 +85,32 @@ const statusOfProblem: Record<ProblemResponseCode, string> = {
   payload_too_large: "413",
   unsupported_media_type: "415",
   idempotency_mismatch: "422",
+  upstream_error: "502",
+  upstream_timeout: "504",
   no_provider: "503",
   internal_error: "500",
 };
+
+/**
+ * The query parameters a zod object schema validates, one per field. Each parameter's
+ * `schema` is the field's zod schema, converted when the document is built — so the document
+ * shows what the route checks.
+ * @example queryParameters(videoListQuerySchema) // [{ name: "limit", in: "query", required: false, schema: <zod> }, …]
+ */
+export function queryParameters(schema: z.ZodObject): JsonObject[] {
+  return Object.entries(schema.shape).map(([name, field]) => ({
+    name,
+    in: "query",
+    required: !field.isOptional(),
+    ...(field.description ? { description: field.description } : {}),
+    schema: field,
+  }));
+}
+
+/** The problem codes an operation documents: its own, the 401 of authenticated routes, the 500. */
+export function operationProblems(spec: Pick<OperationSpec, "auth" | "problems">): ProblemResponseCode[] {
+  return [...(spec.problems ?? []), ...((spec.auth ?? true) ? (["unauthorized"] as const) : []), "internal_error"];
+}
 
 /**
  * An operation with what every operation shares: the optional `X-Request-Id` request
@@ -93,8 +124,7 @@ export function operation(spec: OperationSpec): JsonObject {
   for (const [status, response] of Object.entries(spec.responses)) {
     responses[status] = "$ref" in response ? response : { ...response, headers: { "X-Request-Id": componentRef("headers", "XRequestId"), ...(response.headers as JsonObject | undefined) } };
   }
-  const problems: ProblemResponseCode[] = [...(spec.problems ?? []), ...(auth ? (["unauthorized"] as const) : []), "internal_error"];
-  for (const code of problems) responses[statusOfProblem[code]] ??= componentRef("responses", code);
+  for (const code of operationProblems(spec)) responses[statusOfProblem[code]] ??= componentRef("responses", problemResponseName(code, spec.problemStyle));
   return {
     operationId: spec.operationId,
     summary: spec.summary,

@@ -8,11 +8,11 @@
  * zod-to-openapi's generator would do the same for ~6 KB more gzip in the Worker.
  */
 import { z } from "@hono/zod-openapi";
-import { problemDocument, ProblemError } from "../http/problem";
 import { providerIds } from "../providers/provider-adapter";
 import { apiSections } from "./api-sections";
 import { coreSchemas, jobStatuses } from "./component-schemas";
-import type { ApiSection, JsonObject, ProblemResponseCode } from "./openapi-builders";
+import type { ApiSection, JsonObject, Paths } from "./openapi-builders";
+import { documentedProblemCodes, problemResponses } from "./problem-responses";
 
 const text = (description: string) => ({ description, schema: { type: "string" } });
 
@@ -46,43 +46,6 @@ const parameters: JsonObject = {
   Status: { name: "status", in: "query", required: false, schema: { type: "string", enum: [...jobStatuses] } },
 };
 
-/** One documented problem response per code, its example rendered by the real renderer. */
-const problemResponses: Record<ProblemResponseCode, { description: string; example: ProblemError }> = {
-  invalid_request: {
-    description: "Invalid request: `errors` names every offending field by JSON path.",
-    example: new ProblemError("invalid_request", "The request has 2 invalid fields.", [
-      { path: "input.duration", message: "at most 15" },
-      { path: "input.first_frame", message: "cannot be combined with first_clip; valid combinations: …" },
-    ]),
-  },
-  unauthorized: { description: "Missing or unknown API key.", example: new ProblemError("unauthorized", "The API key is not valid.") },
-  not_found: { description: "No such resource for this API key.", example: new ProblemError("not_found", "No job job_… exists for this API key.") },
-  conflict: { description: "The resource is not in a state that allows this.", example: new ProblemError("conflict", "Job job_… is already completed.") },
-  payload_too_large: { description: "The body is larger than allowed.", example: new ProblemError("payload_too_large", "The JSON body may be at most 262144 bytes.") },
-  unsupported_media_type: {
-    description: "Wrong Content-Type, or bytes that do not match it.",
-    example: new ProblemError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`."),
-  },
-  idempotency_mismatch: {
-    description: "The Idempotency-Key was used with a different request.",
-    example: new ProblemError("idempotency_mismatch", "This Idempotency-Key was already used with a different request."),
-  },
-  no_provider: {
-    description: "No configured provider supports every requested feature; `excluded` says which feature excluded which provider.",
-    example: new ProblemError("no_provider", "No configured provider supports this request (aimlapi: supports first_frame mode only).", [], {}, {
-      excluded: [{ provider: "aimlapi", reason: "supports first_frame mode only" }],
-    }),
-  },
-  internal_error: { description: "Something failed on our side; never a stack or a secret.", example: new ProblemError("internal_error", "Something went wrong on our side. Please retry later.") },
-};
-
-function problemResponse(code: ProblemResponseCode): JsonObject {
-  const { description, example } = problemResponses[code];
-  const responseHeaders: JsonObject = { "X-Request-Id": { $ref: "#/components/headers/XRequestId" } };
-  if (code === "unauthorized") responseHeaders["WWW-Authenticate"] = { $ref: "#/components/headers/WWWAuthenticate" };
-  return { description, headers: responseHeaders, content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" }, example: problemDocument(example) } } };
-}
-
 /** Converts every named zod schema at once, so schemas that contain others refer to them by name. */
 function componentSchemas(sections: readonly ApiSection[]): Record<string, JsonObject> {
   const registry = z.registry<{ id: string }>();
@@ -97,11 +60,27 @@ function componentSchemas(sections: readonly ApiSection[]): Record<string, JsonO
   return components;
 }
 
+/** A parameter's JSON Schema: converted when it is a zod schema (see `queryParameters`). */
+function parameterSchema(parameter: JsonObject): JsonObject {
+  if (!(parameter.schema instanceof z.ZodType)) return parameter;
+  const { $schema: _dialect, ...schema } = z.toJSONSchema(parameter.schema, { target: "draft-2020-12", io: "input", unrepresentable: "any" }) as JsonObject;
+  return { ...parameter, schema };
+}
+
+function withParameterSchemas(paths: Paths): Paths {
+  return Object.fromEntries(
+    Object.entries(paths).map(([path, item]) => [
+      path,
+      Object.fromEntries(Object.entries(item).map(([method, operation]) => [method, operation.parameters ? { ...operation, parameters: (operation.parameters as JsonObject[]).map(parameterSchema) } : operation])),
+    ]),
+  );
+}
+
 function buildDocument(sections: readonly ApiSection[]): JsonObject {
-  const paths: JsonObject = {};
+  const paths: Paths = {};
   const webhooks: JsonObject = {};
   for (const section of sections) {
-    Object.assign(paths, section.paths);
+    Object.assign(paths, withParameterSchemas(section.paths));
     Object.assign(webhooks, section.webhooks ?? {});
   }
   return {
@@ -129,7 +108,7 @@ function buildDocument(sections: readonly ApiSection[]): JsonObject {
       schemas: componentSchemas(sections),
       parameters,
       headers,
-      responses: Object.fromEntries((Object.keys(problemResponses) as ProblemResponseCode[]).map((code) => [code, problemResponse(code)])),
+      responses: Object.assign(problemResponses(documentedProblemCodes), ...sections.map((section) => section.responses ?? {})),
     },
   };
 }

@@ -23,11 +23,12 @@ import { toBase64 } from "../lib/encoding";
 import { idempotentJobId, isJobId } from "../lib/ids";
 import { kindOf, signatureLength, sniffContentType } from "../media/signatures";
 import type { I2vInput } from "../models/i2v";
-import { validateJobRequest } from "../models/job-request";
+import type { ImagesResponse } from "../openai/openai-image";
 import { imageFieldOf, imageJobRequest } from "../openai/openai-image";
 import { renamedFields } from "../openai/openai-error";
-import { toOpenAiVideo, videoFieldOf, videoJobRequest, videoModel } from "../openai/openai-video";
-import { webhookUrlProblem } from "../webhooks/webhook-url";
+import { openAiFieldErrors, openAiRequestErrors } from "../openai/openai-validation";
+import type { OpenAiVideoDeleted, OpenAiVideoList } from "../openai/openai-video";
+import { toOpenAiVideo, videoContentQuerySchema, videoFieldOf, videoJobRequest, videoListQuerySchema, videoModel } from "../openai/openai-video";
 import type { CreateJobOptions } from "./jobs";
 import { createJob, idempotencyKeyOf, preferredWaitSeconds } from "./jobs";
 import { declaredUploadType, uploadContentTypes, uploadLimits, uploadRoutes } from "./uploads";
@@ -54,17 +55,11 @@ async function videoJob(c: Context<AppEnv>, id: string): Promise<JobView> {
 }
 
 /**
- * Throws one 400 naming every bad field of an OpenAI request, in its own names: the
- * mapping's problems, then the job schema's for the fields that did map (the same
- * `validateJobRequest` that `createJob` runs; a field the mapping already faulted is not
- * named twice).
+ * Throws one 400 naming every bad field of an OpenAI request, in its own names: the request
+ * schema's verdict, then the job validation's for the fields that mapped (openai-validation).
  */
-function requireValid(body: Record<string, unknown>, mappingErrors: FieldError[], fieldOf: (path: string) => string, config: Config): void {
-  const validation = validateJobRequest(body, config, (url) => webhookUrlProblem(url, config));
-  const topField = (path: string) => path.split(/[.[]/)[0];
-  const faulted = new Set(mappingErrors.map((error) => topField(error.path)));
-  const schemaErrors = validation.ok ? [] : validation.errors.map((error) => ({ path: fieldOf(error.path), message: error.message }));
-  const errors = [...mappingErrors, ...schemaErrors.filter((error) => !faulted.has(topField(error.path)))];
+function requireValid(requestErrors: FieldError[], body: Record<string, unknown>, fieldOf: (path: string) => string, config: Config): void {
+  const errors = openAiRequestErrors(requestErrors, body, fieldOf, config);
   if (errors.length > 0) {
     throw new ProblemError("invalid_request", `The request has ${errors.length} invalid field${errors.length === 1 ? "" : "s"}.`, errors);
   }
@@ -151,6 +146,34 @@ async function earlierReference(c: Context<AppEnv>, idempotencyKey: string | und
 /** Multipart bodies carry one image (≤ the upload limit) and a few short fields. */
 const maxMultipartBytes = uploadLimits.image + 64 * 1024;
 
+const bracketed = /^([^[\]]+)\[([^[\]]*)\]$/;
+const isPlainObject = (value: unknown): value is Record<string, unknown> => !!value && Object.getPrototypeOf(value) === Object.prototype;
+
+/**
+ * A form's fields by name. `name[key]` and `name[]` are how the OpenAI SDKs put an object
+ * (`input_reference[image_url]`) or a list into a form: they are read back as one. Any
+ * other name sent twice is named in `repeated`.
+ */
+function formFields(form: FormData): { fields: Record<string, unknown>; repeated: string[] } {
+  const fields = new Map<string, unknown>();
+  const repeated: string[] = [];
+  for (const [name, value] of form) {
+    const [, field = name, key] = bracketed.exec(name) ?? [];
+    const current = fields.get(field);
+    if (key === undefined) {
+      if (fields.has(field)) repeated.push(field);
+      fields.set(field, value);
+    } else if (key === "" && (current === undefined || Array.isArray(current))) {
+      fields.set(field, [...((current as unknown[] | undefined) ?? []), value]);
+    } else if (key !== "" && (current === undefined || (isPlainObject(current) && !Object.hasOwn(current, key)))) {
+      fields.set(field, Object.fromEntries([...Object.entries((current as Record<string, unknown> | undefined) ?? {}), [key, value]]));
+    } else {
+      repeated.push(name);
+    }
+  }
+  return { fields: Object.fromEntries(fields), repeated };
+}
+
 /** The create-video fields: a JSON object, or multipart/form-data (files as `File`). */
 async function readVideoFields(request: Request): Promise<{ fields: Record<string, unknown>; multipart: boolean }> {
   const type = request.headers.get("content-type") ?? "";
@@ -169,13 +192,10 @@ async function readVideoFields(request: Request): Promise<{ fields: Record<strin
   } catch {
     throw new ProblemError("invalid_request", "The multipart/form-data body could not be read.", [{ path: "$", message: "invalid multipart/form-data" }]);
   }
-  const fields: Record<string, unknown> = {};
-  const repeated: FieldError[] = [];
-  for (const [name, value] of form) {
-    if (Object.hasOwn(fields, name)) repeated.push({ path: name, message: "sent more than once" });
-    fields[name] = value;
+  const { fields, repeated } = formFields(form);
+  if (repeated.length > 0) {
+    throw new ProblemError("invalid_request", "Send each field once.", [...new Set(repeated)].map((path) => ({ path, message: "sent more than once" })));
   }
-  if (repeated.length > 0) throw new ProblemError("invalid_request", "Send each field once.", repeated);
   return { fields, multipart: true };
 }
 
@@ -191,7 +211,7 @@ openaiRoutes.post("/openai/v1/videos", async (c) => {
   // Everything is checked before a file is stored, so a bad request leaves nothing behind;
   // the file's place is held by a URL of the kind storing it will produce.
   const standIn = file ? { ...body, input: { ...body.input, first_frame: `${config.publicBaseUrl}/media/uploads/pending.png` } } : body;
-  if (errors.length > 0 || file) requireValid(standIn, errors, videoFieldOf, config);
+  if (errors.length > 0 || file) requireValid(errors, standIn, videoFieldOf, config);
   if (file) {
     body.input.first_frame = (await earlierReference(c, idempotencyKey, file, config)) ?? (await storeReference(c, file));
   }
@@ -203,12 +223,9 @@ openaiRoutes.post("/openai/v1/videos", async (c) => {
 
 openaiRoutes.get("/openai/v1/videos", async (c) => {
   const tenant = c.get("tenant");
-  const limitText = c.req.query("limit");
-  const limit = limitText === undefined ? 20 : Number(limitText);
-  const errors: FieldError[] = [];
-  if (!Number.isInteger(limit) || limit < 1 || limit > maxListLimit) errors.push({ path: "limit", message: `must be an integer from 1 to ${maxListLimit}` });
-  const order = c.req.query("order");
-  if (order !== undefined && order !== "desc") errors.push({ path: "order", message: "only desc (newest first) is supported" });
+  const query = videoListQuerySchema.safeParse(c.req.query());
+  const errors: FieldError[] = query.success ? [] : openAiFieldErrors(query.error, Object.keys(videoListQuerySchema.shape));
+  const limit = (query.success ? query.data.limit : undefined) ?? 20;
   const after = c.req.query("after");
   // `after` is any job of the tenant (see `last_id` below); its position in the index is
   // where the page starts.
@@ -242,7 +259,7 @@ openaiRoutes.get("/openai/v1/videos", async (c) => {
   const full = videos.length > limit;
   const hasMore = full || !exhausted;
   const lastId = full || exhausted ? (data[data.length - 1]?.id ?? null) : lastScanned;
-  return c.json({ object: "list", data, first_id: data[0]?.id ?? null, last_id: lastId, has_more: hasMore });
+  return c.json({ object: "list", data, first_id: data[0]?.id ?? null, last_id: lastId, has_more: hasMore } satisfies OpenAiVideoList);
 });
 
 /** Index entries one list request looks at, at most (two full index pages). */
@@ -250,23 +267,23 @@ const maxScanned = 2 * maxListLimit;
 
 openaiRoutes.get("/openai/v1/videos/:id", async (c) => c.json(toOpenAiVideo(await videoJob(c, c.req.param("id")))));
 
-// OpenAI deletes a video and its assets. Here it cancels the job when it is not finished
-// and answers the video object (`status: "failed"`, error `canceled`); a finished video is
-// answered as it is. `deleted` is always false: the job and its permanent media stay.
+// OpenAI deletes a video and its assets. Here it cancels the job when it is not finished (the
+// video turns `failed`, error `canceled`); a finished video is left as it is. The answer is
+// OpenAI's deletion object with `deleted: false` — the job and its permanent media stay —
+// and, as an extension, the video as it now is.
 openaiRoutes.delete("/openai/v1/videos/:id", async (c) => {
   const id = c.req.param("id");
   await videoJob(c, id);
   const outcome = await jobStub(c, id).cancel(c.get("tenant"));
   if (!outcome) throw videoNotFound(id);
-  return c.json({ ...toOpenAiVideo(outcome.job), deleted: false });
+  const video = toOpenAiVideo(outcome.job);
+  return c.json({ id: video.id, object: "video.deleted", deleted: false, video } satisfies OpenAiVideoDeleted);
 });
 
 openaiRoutes.get("/openai/v1/videos/:id/content", async (c) => {
   const config = loadConfig(c.env);
-  const variant = c.req.query("variant") ?? "video";
-  if (variant !== "video") {
-    throw new ProblemError("invalid_request", "Only variant=video is available.", [{ path: "variant", message: "only video is available (no thumbnail or spritesheet)" }]);
-  }
+  const query = videoContentQuerySchema.safeParse(c.req.query());
+  if (!query.success) throw new ProblemError("invalid_request", "Only variant=video is available.", openAiFieldErrors(query.error, ["variant"]));
   const job = await videoJob(c, c.req.param("id"));
   if (job.status !== "completed") throw new ProblemError("not_found", `Video ${job.id} is ${toOpenAiVideo(job).status}; its content exists once it is completed.`);
   const output = job.outputs[0];
@@ -293,7 +310,8 @@ openaiRoutes.post("/openai/v1/images/generations", async (c) => {
   const config = loadConfig(c.env);
   const idempotencyKey = idempotencyKeyOf(c);
   const { body, responseFormat, errors } = imageJobRequest(await readJsonObject(c.req.raw));
-  if (errors.length > 0) requireValid(body, errors, imageFieldOf, config);
+  // Without the schema's errors, `createJob` runs the job's validation itself.
+  if (errors.length > 0) requireValid(errors, body, imageFieldOf, config);
   const wait = preferredWaitSeconds(c.req.header("prefer")) ?? imageWaitSeconds;
   const { job, replayed } = await createJobAs(c, body, { idempotencyKey, waitSeconds: wait }, imageFieldOf);
   if (replayed) c.header("idempotent-replayed", "true");
@@ -327,7 +345,7 @@ openaiRoutes.post("/openai/v1/images/generations", async (c) => {
             return { b64_json: toBase64(await object.arrayBuffer()) };
           }),
         );
-  return c.json({ created: Math.floor(Date.parse(job.created_at) / 1000), data });
+  return c.json({ created: Math.floor(Date.parse(job.created_at) / 1000), data } satisfies ImagesResponse);
 });
 
 // Unknown paths and methods under /openai/v1 end here rather than in the app's notFound, so

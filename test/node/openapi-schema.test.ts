@@ -9,8 +9,12 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { beforeAll, describe, expect, it } from "vitest";
 import { validateJobRequest } from "../../src/models/job-request";
+import { imageFieldOf, imageJobRequest } from "../../src/openai/openai-image";
+import { openAiRequestErrors } from "../../src/openai/openai-validation";
+import { videoFieldOf, videoJobRequest } from "../../src/openai/openai-video";
 import { openApiDocument } from "../../src/openapi/openapi-document";
 import { jobRequestExamples } from "../../src/openapi/sections/jobs-section";
+import { imageRequestExamples, videoRequestExamples } from "../../src/openapi/sections/openai-section";
 import { webhookUrlProblem } from "../../src/webhooks/webhook-url";
 import type { OpenApiDocument, SpecValidator } from "../spec-validator";
 import { specValidator } from "../spec-validator";
@@ -29,6 +33,20 @@ beforeAll(() => {
 /** The gateway's verdict on a `POST /v1/jobs` body (the same function the route calls). */
 function gatewayAccepts(body: Record<string, unknown>): boolean {
   return validateJobRequest(body, urlConfig, (url) => webhookUrlProblem(url, urlConfig)).ok;
+}
+
+/**
+ * The gateway's verdict on an OpenAI JSON body: what `POST /openai/v1/videos` and
+ * `POST /openai/v1/images/generations` run before anything is created or stored.
+ */
+function gatewayAcceptsVideo(fields: Record<string, unknown>): boolean {
+  const { body, errors } = videoJobRequest(fields, false);
+  return openAiRequestErrors(errors, body, videoFieldOf, urlConfig).length === 0;
+}
+
+function gatewayAcceptsImages(fields: Record<string, unknown>): boolean {
+  const { body, errors } = imageJobRequest(fields);
+  return openAiRequestErrors(errors, body, imageFieldOf, urlConfig).length === 0;
 }
 
 /** Every media type object with a schema and example(s), wherever it is in the document. */
@@ -54,6 +72,24 @@ describe("the OpenAPI document", () => {
     const result = await new Validator().validate(structuredClone(document));
     expect(result.errors ?? [], JSON.stringify(result.errors, null, 2)).toEqual([]);
     expect(result.valid).toBe(true);
+  });
+
+  it("has no $ref that points nowhere", () => {
+    const refs = new Set<string>();
+    const visit = (node: unknown) => {
+      if (!node || typeof node !== "object") return;
+      for (const [key, child] of Object.entries(node)) {
+        if (key === "$ref" && typeof child === "string") refs.add(child);
+        else visit(child);
+      }
+    };
+    visit(document);
+    const resolves = (pointer: string) =>
+      pointer
+        .slice(2)
+        .split("/")
+        .reduce<unknown>((node, segment) => (node && typeof node === "object" ? (node as Record<string, unknown>)[segment.replaceAll("~1", "/").replaceAll("~0", "~")] : undefined), document) !== undefined;
+    expect([...refs].filter((ref) => !ref.startsWith("#/") || !resolves(ref))).toEqual([]);
   });
 
   it("has components that compile as strict JSON Schema 2020-12", () => {
@@ -142,5 +178,129 @@ describe("POST /v1/jobs: the spec and the gateway's validation agree", () => {
   ])("%s: only the gateway rejects (a cross-field rule, described in the spec)", (_name, body) => {
     expect(gatewayAccepts(body)).toBe(false);
     expect(spec.errorsFor("JobRequest", body)).toEqual([]);
+  });
+});
+
+const longUrl = `https://e.com/${"a".repeat(2035)}`;
+
+describe("POST /openai/v1/videos (JSON): the spec and the gateway's validation agree", () => {
+  it("accepts each request example of the document, and so does the gateway", () => {
+    for (const [name, { value }] of Object.entries(videoRequestExamples)) {
+      expect(gatewayAcceptsVideo(value), name).toBe(true);
+      expect(spec.errorsFor("OpenAiVideoRequest", value), name).toEqual([]);
+    }
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["only input_reference", {}],
+    ["seconds as OpenAI's strings", { seconds: "4" }],
+    ["seconds 12", { seconds: "12" }],
+    ["seconds as a number", { seconds: 15 }],
+    ["the shortest seconds", { seconds: "2" }],
+    ["seconds with spaces", { seconds: " 8 " }],
+    ["portrait 720p", { size: "720x1280" }],
+    ["portrait 1080p", { size: "1080x1920" }],
+    ["a resolution as size", { size: "1080p" }],
+    ["model null (the default)", { model: null }],
+    ["the reference object", { input_reference: { image_url: image } }],
+    ["every extension", { prompt: "p", negative_prompt: "n", prompt_extend: true, seed: 0, watermark: true, provider: "auto" }],
+    ["a provider list", { provider: ["evolink", "dashscope"] }],
+  ])("%s: both accept", (_name, fields) => {
+    const body = { input_reference: image, ...fields };
+    expect(gatewayAcceptsVideo(body)).toBe(true);
+    expect(spec.errorsFor("OpenAiVideoRequest", body)).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["no input_reference", { input_reference: undefined }],
+    ["input_reference null", { input_reference: null }],
+    ["input_reference a number", { input_reference: 5 }],
+    ["input_reference a file id", { input_reference: { file_id: "file_123" } }],
+    ["input_reference a URL of 2049 characters", { input_reference: longUrl }],
+    ["seconds 20", { seconds: "20" }],
+    ["seconds 1", { seconds: "1" }],
+    ["seconds 16 as a number", { seconds: 16 }],
+    ["seconds 4.5", { seconds: 4.5 }],
+    ["seconds \"4.5\"", { seconds: "4.5" }],
+    ["seconds in words", { seconds: "eight" }],
+    ["seconds null", { seconds: null }],
+    ["a size Wan does not make", { size: "1024x1792" }],
+    ["size 640x480", { size: "640x480" }],
+    ["another model", { model: "sora-2" }],
+    ["an unknown field", { quality: "high" }],
+    ["a prompt of 5001 characters", { prompt: "x".repeat(5001) }],
+    ["seed -1", { seed: -1 }],
+    ["watermark as a word", { watermark: "yes" }],
+    ["an unknown provider", { provider: "replicate" }],
+  ])("%s: both reject", (_name, fields) => {
+    const body = { input_reference: image, ...fields };
+    expect(gatewayAcceptsVideo(body)).toBe(false);
+    expect(spec.errorsFor("OpenAiVideoRequest", JSON.parse(JSON.stringify(body)))).not.toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["a reference that is not a URL", { input_reference: "cat.png" }],
+    ["a reference object whose URL is not one", { input_reference: { image_url: "ftp://example.com/cat.png" } }],
+    ["plain http to a public host", { input_reference: "http://example.com/cat.png" }],
+  ])("%s: only the gateway rejects (where a URL may point, described in the spec)", (_name, fields) => {
+    expect(gatewayAcceptsVideo(fields)).toBe(false);
+    expect(spec.errorsFor("OpenAiVideoRequest", fields)).toEqual([]);
+  });
+});
+
+describe("POST /openai/v1/images/generations: the spec and the gateway's validation agree", () => {
+  it("accepts each request example of the document, and so does the gateway", () => {
+    for (const [name, { value }] of Object.entries(imageRequestExamples)) {
+      expect(gatewayAcceptsImages(value), name).toBe(true);
+      expect(spec.errorsFor("OpenAiImageRequest", value), name).toEqual([]);
+    }
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["only a prompt", {}],
+    ["OpenAI's landscape size", { size: "1536x1024" }],
+    ["size auto", { size: "auto" }],
+    ["a tier", { size: "2K" }],
+    ["the model's W*H", { size: "1280*720" }],
+    ["null for OpenAI's optional fields", { model: null, n: null, size: null, response_format: null }],
+    ["b64_json", { response_format: "b64_json", n: 4 }],
+    ["user (ignored)", { user: "user-17" }],
+    ["a set of 12", { enable_sequential: true, n: 12 }],
+    ["editing 9 images", { images: Array.from({ length: 9 }, () => image) }],
+    ["a palette and a provider", { color_palette: [{ hex: "#1B2A41", ratio: "50.00%" }, { hex: "#F2C14E", ratio: "30.00%" }, { hex: "#F78154", ratio: "20.00%" }], provider: "dashscope" }],
+  ])("%s: both accept", (_name, fields) => {
+    const body = { prompt: "a red fox in snow", ...fields };
+    expect(gatewayAcceptsImages(body)).toBe(true);
+    expect(spec.errorsFor("OpenAiImageRequest", body)).toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["no prompt", { prompt: undefined }],
+    ["an empty prompt", { prompt: "" }],
+    ["a size that is not one", { size: "banana" }],
+    ["an unknown response_format", { response_format: "xml" }],
+    ["another model", { model: "dall-e-3" }],
+    ["n 13", { n: 13, enable_sequential: true }],
+    ["n 0", { n: 0 }],
+    ["OpenAI's fields Wan has no use for", { style: "vivid", quality: "hd" }],
+    ["seed as a string", { seed: "7" }],
+    ["10 input images", { images: Array.from({ length: 10 }, () => image) }],
+    ["an unknown provider", { provider: "replicate" }],
+  ])("%s: both reject", (_name, fields) => {
+    const body = JSON.parse(JSON.stringify({ prompt: "a red fox in snow", ...fields })) as Record<string, unknown>;
+    expect(gatewayAcceptsImages(body)).toBe(false);
+    expect(spec.errorsFor("OpenAiImageRequest", body)).not.toEqual([]);
+  });
+
+  it.each<[string, Record<string, unknown>]>([
+    ["a size below 768*768 pixels", { size: "256x256" }],
+    ["n 5 without enable_sequential", { n: 5 }],
+    ["4K with input images", { size: "4K", images: [image] }],
+    ["thinking_mode with enable_sequential", { thinking_mode: true, enable_sequential: true }],
+    ["palette ratios summing to 90%", { color_palette: [{ hex: "#000000", ratio: "30.00%" }, { hex: "#111111", ratio: "30.00%" }, { hex: "#222222", ratio: "30.00%" }] }],
+  ])("%s: only the gateway rejects (a cross-field rule, described in the spec)", (_name, fields) => {
+    const body = { prompt: "a red fox in snow", ...fields };
+    expect(gatewayAcceptsImages(body)).toBe(false);
+    expect(spec.errorsFor("OpenAiImageRequest", body)).toEqual([]);
   });
 });

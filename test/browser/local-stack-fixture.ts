@@ -1,6 +1,7 @@
 /**
  * A fresh local stack (gateway + emulator, `scripts/local-stack.mjs`) on free ports with
- * its own temporary state, and Debian's Chromium — for tests that drive the pages.
+ * its own temporary state — for Node tests that talk to it as a client would (the OpenAI
+ * SDK test) — and with Debian's Chromium, for tests that drive the pages.
  */
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -33,11 +34,35 @@ async function freePorts(count: number): Promise<number[]> {
   return ports;
 }
 
-export interface BrowserStack {
+export interface TestStack {
   gatewayUrl: string;
   emulatorUrl: string;
-  browser: Browser;
   stop(): Promise<void>;
+}
+
+export interface BrowserStack extends TestStack {
+  browser: Browser;
+}
+
+/** Starts the stack on free ports with a fresh state; `stop()` ends it and deletes the state. */
+export async function startTestStack(): Promise<TestStack> {
+  const persist = await mkdtemp(join(tmpdir(), "wan-edge-test-"));
+  const [gatewayPort, emulatorPort] = await freePorts(2);
+  let stack: Awaited<ReturnType<typeof startLocalStack>>;
+  try {
+    stack = await startLocalStack({ gatewayPort, emulatorPort, persist });
+  } catch (error) {
+    await rm(persist, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    gatewayUrl: stack.gatewayUrl,
+    emulatorUrl: stack.emulatorUrl,
+    async stop() {
+      await stack.stop();
+      await rm(persist, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Starts the stack and the browser; `stop()` ends both and deletes the state. */
@@ -45,9 +70,7 @@ export async function startBrowserStack(): Promise<BrowserStack> {
   if (!existsSync(chromiumPath)) {
     throw new Error(`Chromium not found at ${chromiumPath}: install it with \`apt-get install -y chromium\` (.ci/run does), or set CHROMIUM_PATH.`);
   }
-  const persist = await mkdtemp(join(tmpdir(), "wan-edge-browser-"));
-  const [gatewayPort, emulatorPort] = await freePorts(2);
-  const stack = await startLocalStack({ gatewayPort, emulatorPort, persist });
+  const stack = await startTestStack();
   let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
@@ -62,7 +85,6 @@ export async function startBrowserStack(): Promise<BrowserStack> {
     async stop() {
       await browser.close().catch(() => {});
       await stack.stop();
-      await rm(persist, { recursive: true, force: true });
     },
   };
 }

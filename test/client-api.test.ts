@@ -48,7 +48,17 @@ describe("Idempotency-Key", () => {
 });
 
 describe("answering a submit", () => {
-  it("answers 202 queued as soon as the job is stored, before the upstream create returns", async () => {
+  it("answers with the upstream's acceptance when the create is quick: running, in one answer", async () => {
+    const response = await gateway("/v1/jobs", { method: "POST", body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: image }, provider: "evolink" }) });
+    expect(response.status).toBe(202);
+    const accepted = (await response.json()) as JobJson;
+    expect(accepted.status).toBe("running");
+    expect(accepted.attempts).toEqual([expect.objectContaining({ provider: "evolink", status: "running", upstream_id: expect.any(String) })]);
+    // stored with that outcome: a fresh instance reads the same
+    expect((await jobStub(accepted.id).events("dev"))!.map((event) => event.type)).toEqual(["created", "submitted"]);
+  });
+
+  it("answers 202 queued after the answer budget (1 s) when the upstream create is slow, then submits", async () => {
     await setFaults({ provider: "evolink", submit_delay_ms: 3000 });
     const started = Date.now();
     const response = await gateway("/v1/jobs", { method: "POST", body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: image }, provider: "evolink" }) });
@@ -64,11 +74,12 @@ describe("answering a submit", () => {
   });
 
   it("cancels the task a create in flight made, when the job is canceled meanwhile", async () => {
-    await setFaults({ provider: "dashscope", submit_delay_ms: 1000, duration_ms: 30_000 });
+    await setFaults({ provider: "dashscope", submit_delay_ms: 2500, duration_ms: 30_000 });
     const response = await gateway("/v1/jobs", { method: "POST", body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: image }, provider: "dashscope" }) });
     const accepted = (await response.json()) as JobJson;
     const canceled = (await (await gateway(`/v1/jobs/${accepted.id}/cancel`, { method: "POST" })).json()) as JobJson;
     expect(canceled.status).toBe("canceled");
+    expect(accepted.status).toBe("queued"); // answered after the 1 s budget, the create still in flight
     await jobStub(accepted.id).settled(); // the create returns after the cancel
     const events = (await jobStub(accepted.id).events("dev"))!;
     const cancel = events.find((event) => event.type === "upstream_cancel");

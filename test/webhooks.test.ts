@@ -1,4 +1,4 @@
-import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { Webhook } from "standardwebhooks";
 import { afterEach, describe, expect, it } from "vitest";
 import type { JobObject } from "../src/jobs/job-object";
@@ -106,6 +106,20 @@ describe("outbound webhooks", () => {
     const received = await sink(name);
     expect(received).toHaveLength(2);
     expect(received[0]!.headers["webhook-id"]).toBe(received[1]!.headers["webhook-id"]);
+  });
+
+  it("a job without a webhook has no deliveries and nothing to replay (and no outbox tables)", async () => {
+    const { json } = await submit({ first_frame: image }, { provider: "evolink" });
+    const job = await waitForJob(json.id);
+    expect(job.status).toBe("completed");
+    expect(await deliveries(json.id)).toEqual([]);
+    const replay = await gateway(`/v1/jobs/${json.id}/deliveries/replay`, { method: "POST" });
+    expect(replay.status).toBe(409);
+    await abortAllDurableObjects(); // a fresh instance reads the stored job the same way
+    expect(await deliveries(json.id)).toEqual([]);
+    const tables = await runInDurableObject(jobStub(json.id), (_instance, state) => state.storage.sql.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").toArray().map((row) => row.name));
+    expect(tables).toEqual(expect.arrayContaining(["job", "job_events"]));
+    expect(tables).not.toContain("deliveries");
   });
 
   it("gives each tenant its own secret", async () => {

@@ -29,6 +29,10 @@ import { webhookUrlProblem } from "../webhooks/webhook-url";
 const maxStepsPerWake = 16;
 /** When the alarm submits a new job whose first submit (started by `create`) did not finish. */
 const submitBackstopMs = 5_000;
+/** How long a POST waits for the upstream create before answering `queued` (`SUBMIT_ANSWER_MS`). */
+const defaultAnswerBudgetMs = 1_000;
+
+const text = (value: unknown) => (typeof value === "string" ? value.trim() : "");
 
 export type CreateOutcome = { job: JobView; replayed: boolean; mismatch: boolean };
 export type CancelOutcome = { job: JobView; conflict: boolean } | null;
@@ -42,6 +46,11 @@ export class JobObject extends DurableObject<Env> {
   private copyAbort: AbortController | null = null;
   private readonly waiters = new Set<() => void>();
   private streams: JobStreamHub | null = null;
+  /** A job `create` holds in memory only: nothing of it is stored yet. */
+  private unstored = false;
+  /** The first tenant-index write of a new job, sent before its first storage write. */
+  private firstIndex: Promise<void> | null = null;
+  private firstIndexStatus: JobRecord["status"] | null = null;
   /** The clock; replaceable in tests (time travel without patching globals). */
   now: () => number = () => Date.now();
 
@@ -53,8 +62,10 @@ export class JobObject extends DurableObject<Env> {
       // A new object has no tables: its schema is written together with its first row, in
       // one commit (`create`). An existing one is brought up to date here.
       if (!this.store.exists()) return;
-      this.store.migrate();
+      this.store.migrate(false);
       this.job = this.store.load();
+      if (this.job?.webhook) this.store.migrate(true);
+      else this.outbox.startEmpty(); // no webhook, no outbox tables
     });
   }
 
@@ -78,6 +89,13 @@ export class JobObject extends DurableObject<Env> {
   /**
    * Creates the job and submits it. Idempotent: a second call returns the existing job,
    * flagged `replayed` when the request hash matches and `mismatch` when it does not.
+   *
+   * The upstream create is made before anything is written, so the output gate does not
+   * hold it, and the job is stored with the create's outcome: one commit (row, events,
+   * alarm) for the common case. The client is answered only once the job is stored. A
+   * create still in flight after the answer budget does not hold the answer: the job is
+   * stored `queued` with a backstop alarm (which submits it if this instance dies before the
+   * create is done), and the create's outcome is stored when it arrives.
    */
   async create(record: JobRecord): Promise<CreateOutcome> {
     const existing = this.job;
@@ -86,21 +104,43 @@ export class JobObject extends DurableObject<Env> {
       return { job: this.viewOf(existing), replayed: !mismatch, mismatch };
     }
     this.job = record;
-    this.store.migrate();
+    this.unstored = true;
     this.outbox.startEmpty();
-    this.store.save(record);
-    this.store.appendEvent(record.created_at, "created", record.status, { providers: record.providers });
-    // The alarm is the backstop: if this instance dies before the submit below is done, the
-    // alarm submits the job. It commits with the row, before the client hears of the job.
-    await this.ctx.storage.setAlarm(this.now() + submitBackstopMs);
-    // The client is answered once the job is durable (`queued`); the upstream create runs
-    // right after, in this object, and is not awaited here: it never delays the answer.
-    void this.runDue();
-    // Listed before the client hears of it, so a list right after the POST includes it.
-    // A failed index write must not fail the create (the job exists and is on its way
-    // upstream); the next status change inserts it into the index anyway.
-    await this.index(record).catch(() => console.error("tenant index write failed"));
-    return { job: this.viewOf(record), replayed: false, mismatch: false };
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const budget = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.answerBudgetMs())));
+    const passDone = await Promise.race([this.runDue().then(() => true), budget]);
+    clearTimeout(timer);
+    if (this.unstored) {
+      // Nothing stored yet: the create is still in flight (or the pass changed nothing).
+      this.store.save(this.storeFirst());
+      if (passDone) await this.armAlarm();
+      else await this.ctx.storage.setAlarm(this.now() + submitBackstopMs);
+    }
+    // Listed before the client hears of it, so a list right after the POST includes it. The
+    // first write was sent before this object wrote anything (see `apply`), so it ran
+    // alongside the job's own commit. A failed index write must not fail the create (the
+    // job exists); its next status change inserts it into the index anyway.
+    await (this.firstIndex ?? this.index(this.job)).catch(() => console.error("tenant index write failed"));
+    this.firstIndex = null;
+    return { job: this.viewOf(this.job), replayed: false, mismatch: false };
+  }
+
+  /** How long `create` waits for the upstream create before answering with a queued job. */
+  private answerBudgetMs(): number {
+    const configured = Number(this.env.SUBMIT_ANSWER_MS);
+    return Number.isFinite(configured) && configured >= 0 && text(this.env.SUBMIT_ANSWER_MS) !== "" ? configured : defaultAnswerBudgetMs;
+  }
+
+  /**
+   * Writes a new job's schema and its `created` event (the first write of this object) and
+   * returns the job to save. Everything written in the same turn commits together.
+   */
+  private storeFirst(): JobRecord {
+    const job = this.job!;
+    this.unstored = false;
+    this.store.migrate(job.webhook !== null);
+    this.store.appendEvent(job.created_at, "created", "queued", { providers: job.providers });
+    return job;
   }
 
   /** The job as its tenant sees it; null for anyone else (a plain 404 upstairs). */
@@ -133,7 +173,8 @@ export class JobObject extends DurableObject<Env> {
 
   /** The event log (for tests and debugging). */
   async events(tenant: string) {
-    return this.owned(tenant) ? this.store.events() : null;
+    if (!this.owned(tenant)) return null;
+    return this.unstored ? [] : this.store.events();
   }
 
   /**
@@ -172,12 +213,14 @@ export class JobObject extends DurableObject<Env> {
 
   /** The job's webhook deliveries with every attempt; null for anyone but its tenant. */
   async deliveries(tenant: string) {
-    return this.owned(tenant) ? this.outbox.list() : null;
+    if (!this.owned(tenant)) return null;
+    return this.unstored || !this.job!.webhook ? [] : this.outbox.list();
   }
 
   /** Sends the latest webhook event again. null: not this tenant's job; false: nothing to send. */
   async replayDelivery(tenant: string): Promise<boolean | null> {
     if (!this.owned(tenant)) return null;
+    if (this.unstored || !this.job!.webhook) return false;
     if (!this.outbox.replayLatest(this.now())) return false;
     await this.armAlarm();
     return true;
@@ -210,6 +253,13 @@ export class JobObject extends DurableObject<Env> {
     const before = this.job!;
     const after = transition(before, event, this.now(), this.policy());
     if (after === before) return;
+    if (this.unstored) {
+      // Sent before this object writes anything, so the output gate does not hold it
+      // behind the commit; `create` waits for it.
+      this.firstIndex = this.index(after);
+      this.firstIndexStatus = after.status;
+      this.storeFirst();
+    }
     this.job = after;
     this.store.save(after);
     this.store.appendEvent(new Date(this.now()).toISOString(), event.type, after.status, detail);
@@ -223,8 +273,9 @@ export class JobObject extends DurableObject<Env> {
     this.streams?.publish(view, terminal);
     if (terminal) for (const wake of [...this.waiters]) wake();
     if (after.status !== before.status) {
-      // The listing's status filter follows shortly; stale updates are ignored there.
-      this.ctx.waitUntil(this.index(after).catch(() => {}));
+      // The listing's status filter follows shortly; stale updates are ignored there. While
+      // `create` is answering, its own index write carries the status.
+      if (!this.firstIndex || after.status !== this.firstIndexStatus) this.ctx.waitUntil(this.index(after).catch(() => {}));
       const type = webhookEventTypeFor(after.status);
       // job.completed is only ever queued here, after the outputs are in R2.
       if (type) this.outbox.enqueue(after, type, view, this.now());

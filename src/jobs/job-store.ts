@@ -8,9 +8,12 @@ import { applyMigrations } from "../lib/sql-migrations";
 import type { JobRecord } from "./job-types";
 
 const migrations: string[] = [
+  // `seq` is the rowid: events are never deleted, so it only grows (AUTOINCREMENT would add
+  // a sqlite_sequence table and a write per event for nothing; edited before any deployment,
+  // and both forms behave the same).
   `CREATE TABLE job (id TEXT PRIMARY KEY, data TEXT NOT NULL);
    CREATE TABLE job_events (
-     seq INTEGER PRIMARY KEY AUTOINCREMENT,
+     seq INTEGER PRIMARY KEY,
      at TEXT NOT NULL,
      type TEXT NOT NULL,
      status TEXT NOT NULL,
@@ -48,9 +51,13 @@ export interface JobEventRow {
 export class JobStore {
   constructor(private readonly sql: SqlStorage) {}
 
-  /** Applies the migrations this object has not seen yet. */
-  migrate(): void {
-    applyMigrations(this.sql, migrations);
+  /**
+   * Applies the migrations this object has not seen yet. The webhook outbox's tables
+   * (migration 2) are created only for a job that has a webhook: a new object's schema is
+   * part of its first commit, and every table costs there.
+   */
+  migrate(withDeliveries: boolean): void {
+    applyMigrations(this.sql, withDeliveries ? migrations : migrations.slice(0, 1));
   }
 
   /** Whether this object has ever stored a job (a new object has no tables at all). */

@@ -20,6 +20,22 @@ import { webhookRoutes } from "./routes/webhooks";
 export function createApp() {
   const app = new Hono<AppEnv>();
   app.use(requestId());
+  // Every response carries X-Request-Id, also the ones a route builds itself (media from R2,
+  // the event stream from the job's object), which the middleware above cannot reach.
+  app.use(async (c, next) => {
+    await next();
+    const id = c.get("requestId");
+    if (!id || c.res.headers.get("x-request-id") === id) return;
+    try {
+      c.res.headers.set("x-request-id", id);
+    } catch {
+      // Immutable headers (a response from fetch or a Durable Object): copy, keeping the body stream.
+      const response = new Response(c.res.body, c.res);
+      response.headers.set("x-request-id", id);
+      c.res = undefined;
+      c.res = response;
+    }
+  });
   // Refuse to serve on unusable configuration (e.g. a dev key in production) — loudly in
   // the log, without details in the response.
   app.use(async (c, next) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { emulatorLog, gateway, getJob, image, otherKey, submit } from "./helpers";
+import { emulatorLog, gateway, getJob, image, otherKey, submit, waitForJob } from "./helpers";
 
 describe("authentication", () => {
   it("rejects a request without a key with a 401 problem", async () => {
@@ -21,6 +21,22 @@ describe("authentication", () => {
     expect(mine.headers.get("x-request-id")).toBe("req-abc-123");
     const failed = await gateway("/v1/jobs/nope", { key: null });
     expect(failed.headers.get("x-request-id")).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it("puts X-Request-Id on responses a route builds itself: media, 304, the event stream", async () => {
+    const { json } = await submit({ first_frame: image }, { provider: "evolink" });
+    const job = await waitForJob(json.id);
+    const media = await gateway(new URL(job.outputs[0]!.url).pathname, { key: null, headers: { "x-request-id": "req-media" } });
+    expect(media.status).toBe(200);
+    expect(media.headers.get("x-request-id")).toBe("req-media");
+    expect((await media.arrayBuffer()).byteLength).toBe(job.outputs[0]!.bytes);
+    const unchanged = await gateway(new URL(job.outputs[0]!.url).pathname, { key: null, headers: { "if-none-match": media.headers.get("etag")!, "x-request-id": "req-304" } });
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.headers.get("x-request-id")).toBe("req-304");
+    const stream = await gateway(`/v1/jobs/${json.id}/events`, { headers: { "x-request-id": "req-sse" } });
+    expect(stream.headers.get("content-type")).toContain("text/event-stream");
+    expect(stream.headers.get("x-request-id")).toBe("req-sse");
+    expect(await stream.text()).toContain("event: job");
   });
 });
 

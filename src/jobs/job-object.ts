@@ -269,8 +269,10 @@ export class JobObject extends DurableObject<Env> {
   /** Tells whoever listens that the job changed. */
   private changed(before: JobRecord, after: JobRecord): void {
     const terminal = isTerminal(after);
-    const view = this.viewOf(after);
-    this.streams?.publish(view, terminal);
+    // Built only when someone needs it (a stream, a webhook event): most changes have neither.
+    let view: JobView | undefined;
+    const viewNow = () => (view ??= this.viewOf(after));
+    if (this.streams) this.streams.publish(viewNow(), terminal);
     if (terminal) for (const wake of [...this.waiters]) wake();
     if (after.status !== before.status) {
       // The listing's status filter follows shortly; stale updates are ignored there. While
@@ -278,7 +280,7 @@ export class JobObject extends DurableObject<Env> {
       if (!this.firstIndex || after.status !== this.firstIndexStatus) this.ctx.waitUntil(this.index(after).catch(() => {}));
       const type = webhookEventTypeFor(after.status);
       // job.completed is only ever queued here, after the outputs are in R2.
-      if (type) this.outbox.enqueue(after, type, view, this.now());
+      if (type && after.webhook) this.outbox.enqueue(after, type, viewNow(), this.now());
     }
   }
 

@@ -1,0 +1,78 @@
+#!/usr/bin/env node
+/**
+ * A quick side-by-side probe of the submit path only (no copy, no fan-out): the bare
+ * create-DO route, the direct emulator create and `POST /v1/jobs`, at 16 connections and 1.
+ * `node bench/edge-probe.mjs [requests]` — for profiling changes to the submit path between
+ * full `npm run bench` runs.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startLocalStack } from "../scripts/local-stack.mjs";
+import { readFileSync } from "node:fs";
+import { runLoad } from "./lib/load.mjs";
+import { workerdPids } from "./lib/memory.mjs";
+
+/** CPU seconds (user + system) a process has used so far. */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const requests = Number(process.argv[2] ?? 400);
+const headers = { authorization: "Bearer wan-edge-dev-key", "content-type": "application/json" };
+const persist = mkdtempSync(join(tmpdir(), "wan-edge-probe-"));
+const before = new Set(workerdPids());
+const stack = await startLocalStack({
+  gatewayPort: 18797,
+  emulatorPort: 18798,
+  persist,
+  entrypoint: "bench/bench-worker.ts",
+  bindings: { BENCH: { type: "durable_object_namespace", class_name: "BenchObject" } },
+  migrations: [
+    { tag: "v1", new_sqlite_classes: ["JobObject"] },
+    { tag: "v2", new_sqlite_classes: ["ProviderBreaker"] },
+    { tag: "v3", new_sqlite_classes: ["TenantIndex"] },
+    { tag: "v4", new_sqlite_classes: ["BenchObject"] },
+  ],
+  vars: { POLL_BASE_MS: "60000", POLL_MAX_MS: "60000" },
+});
+const { gatewayUrl, emulatorUrl } = stack;
+// Every workerd process of the stack (wrangler's dev proxies and the Workers themselves), in
+// start order; the gateway's own workerd can start after `ready`, so they are read after a
+// first request. Their CPU time is reported per process.
+await fetch(`${gatewayUrl}/healthz`);
+const stackPids = workerdPids().filter((pid) => !before.has(pid)).sort((a, b) => a - b);
+const portOf = (pid) => /entry=127\.0\.0\.1:(\d+)/.exec(readFileSync(`/proc/${pid}/cmdline`, "utf8"))?.[1] ?? "?";
+const cpuAll = () => stackPids.map(cpuSeconds);
+try {
+  await fetch(`${emulatorUrl}/__control/faults`, { method: "PUT", body: JSON.stringify({ provider: "evolink", duration_ms: 3_600_000, callback_drop_rate: 1 }) });
+  const directBody = JSON.stringify({ model: "wan2.7-image-to-video", generation_mode: "first_frame", image_start: "https://example.com/cat.png", quality: "720p", duration: 5, prompt_extend: false });
+  const rows = [];
+  for (const concurrency of [16, 1]) {
+    const count = concurrency === 1 ? Math.ceil(requests / 3) : requests;
+    const runs = [
+      ["bare create-DO + row", (index) => fetch(`${gatewayUrl}/__bench/do-write`, { method: "POST", body: `row ${index}` })],
+      ["direct emulator create", () => fetch(`${emulatorUrl}/evolink/v1/videos/generations`, { method: "POST", headers: { authorization: "Bearer x", "content-type": "application/json" }, body: directBody })],
+      ["submit POST /v1/jobs", (index) => fetch(`${gatewayUrl}/v1/jobs`, { method: "POST", headers, body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: "https://example.com/cat.png", seed: index + 2 + concurrency * 100_000 }, provider: "evolink" }) })],
+    ];
+    for (const [name, request] of runs) {
+      const start = [cpuAll(), process.cpuUsage()];
+      const row = await runLoad({ name, concurrency, requests: count, request });
+      const client = process.cpuUsage(start[1]);
+      // CPU milliseconds per request in each process (warm-up requests included in the count).
+      const per = (seconds) => Math.round((seconds * 1000 * 100) / (count + Math.min(50, count))) / 100;
+      const used = cpuAll().map((seconds, index) => per(seconds - start[0][index]));
+      rows.push({ ...row, cpu_ms: { workerd: used, client: per((client.user + client.system) / 1e6) } });
+    }
+    await fetch(`${emulatorUrl}/__control/state`, { method: "DELETE" });
+  }
+  console.log("| route | conc | p50 ms | p99 ms | req/s | errors | CPU ms/req: workerd by port ${stackPids.map(portOf).join(" / ")} · client |\n|---|---|---|---|---|---|---|");
+  for (const row of rows) console.log(`| ${row.name} | ${row.concurrency} | ${row.p50_ms} | ${row.p99_ms} | ${row.rps} | ${row.errors} | ${row.cpu_ms.workerd.join(" / ")} · ${row.cpu_ms.client} |`);
+  const find = (name, concurrency) => rows.find((row) => row.name === name && row.concurrency === concurrency);
+  console.log(`submit/do-write throughput at 16: ${(find("submit POST /v1/jobs", 16).rps / find("bare create-DO + row", 16).rps).toFixed(2)} (target ≥ 0.7)`);
+  console.log(`submit p50 at 1: ${find("submit POST /v1/jobs", 1).p50_ms} ms vs limit ${(find("bare create-DO + row", 1).p50_ms + find("direct emulator create", 1).p50_ms + 2).toFixed(2)} ms`);
+} finally {
+  await stack.stop();
+  rmSync(persist, { recursive: true, force: true });
+}

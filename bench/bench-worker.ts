@@ -7,6 +7,8 @@
  *                              one SQLite row (the ceiling for a submit)
  * - `POST /__bench/pipe?url=`  downloads `url` straight into `R2.put` with a known length
  *                              (the ceiling for the media copy)
+ * - `POST /__bench/clear-media` deletes every object in the bucket, so each copy round starts
+ *                              from the same empty local R2 (it slows down as it fills)
  */
 import { DurableObject } from "cloudflare:workers";
 import { Hono } from "hono";
@@ -40,6 +42,17 @@ bench.post("/__bench/pipe", async (c) => {
   const key = `bench/${crypto.randomUUID()}`;
   const [, object] = await Promise.all([response.body!.pipeTo(fixed.writable), c.env.MEDIA.put(key, fixed.readable)]);
   return c.json({ bytes: object?.size ?? 0, ms: Date.now() - started, key });
+});
+
+bench.post("/__bench/clear-media", async (c) => {
+  let deleted = 0;
+  for (;;) {
+    const page = await c.env.MEDIA.list({ limit: 1000 });
+    if (page.objects.length === 0) break;
+    await c.env.MEDIA.delete(page.objects.map((object) => object.key));
+    deleted += page.objects.length;
+  }
+  return c.json({ deleted });
 });
 
 export default {

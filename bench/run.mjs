@@ -74,6 +74,9 @@ let { gatewayUrl, emulatorUrl, gatewayPid } = stack;
 const faults = (plan) => fetch(`${emulatorUrl}/__control/faults`, { method: "PUT", body: JSON.stringify(plan) });
 const clearFaults = () => fetch(`${emulatorUrl}/__control/faults`, { method: "DELETE" });
 const forget = () => fetch(`${emulatorUrl}/__control/state`, { method: "DELETE" });
+// Local R2 gets slower as it fills (measured: a second 500 MB copy into a bucket holding
+// 2.5 GB took twice as long), so every copy measurement starts from an empty bucket.
+const clearMedia = async () => json(await fetch(`${gatewayUrl}/__bench/clear-media`, { method: "POST" }), "clear media");
 const postJob = (seed) => fetch(`${gatewayUrl}/v1/jobs`, { method: "POST", headers, body: i2v(seed) });
 const getJob = async (id) => json(await fetch(`${gatewayUrl}/v1/jobs/${id}`, { headers }), `GET job ${id}`);
 
@@ -163,13 +166,24 @@ try {
   results.callbacks.completion = { runs: latencies.length, p50_ms: latencies[Math.floor(latencies.length / 2)], max_ms: latencies.at(-1), samples_ms: latencies };
   await forget();
 
+  // The callback phase's jobs are hour-long tasks: cancel them so that they never poll in
+  // the middle of the copy measurements, and copy on a fresh stack of its own.
+  for (const job of running) await fetch(`${gatewayUrl}/v1/jobs/${job.id}/cancel`, { method: "POST", headers });
+  await stack.stop();
+  stack = await startBenchStack();
+  ({ gatewayUrl, emulatorUrl, gatewayPid } = stack);
+
   // 3. Media copy --------------------------------------------------------------------------
-  // Local R2's write speed swings from run to run on this shared machine, so the biggest size
-  // runs three interleaved rounds (pipe, with length, without) and reports the medians.
+  // Local R2's write speed swings from run to run on this shared machine: `--rounds N` runs
+  // the biggest size N times, interleaved (pipe, with length, without), and reports medians.
+  // (Left at 1 by default: about 70 s into a run of several GB of writes, the local runtime
+  // restarted the gateway's workerd mid-request in every 3-round run here.)
   const sizes = quick ? [10, 100] : [10, 100, 500];
+  const roundsArgument = process.argv.indexOf("--rounds");
+  const biggestRounds = roundsArgument > 0 ? Math.max(1, Number(process.argv[roundsArgument + 1]) || 1) : 1;
   for (const megabytes of sizes) {
     const bytes = megabytes * MiB;
-    const rounds = !quick && megabytes === sizes.at(-1) ? 3 : 1;
+    const rounds = megabytes === sizes.at(-1) ? biggestRounds : 1;
     const samples = { pipe_ms: [], with_length_ms: [], without_length_ms: [] };
     const row = { megabytes, rounds, pipe_peak_rss_mb: 0, with_length_peak_rss_mb: 0, without_length_peak_rss_mb: 0 };
     for (let round = 0; round < rounds; round++) {
@@ -179,7 +193,11 @@ try {
       const probe = await accepted(await json(await postJob(30_000 + megabytes * 10 + round), "probe job")); // any task of that size gives a file URL
       const tasks = await json(await fetch(`${emulatorUrl}/__control/tasks`), "emulator tasks");
       const fileUrl = tasks.find((task) => task.id === probe.attempts[0].upstream_id).output_urls[0];
+      // Only its file is wanted: cancel the probe so that it never copies in the background
+      // (its poll comes a minute later, in the middle of a later measurement).
+      await fetch(`${gatewayUrl}/v1/jobs/${probe.id}/cancel`, { method: "POST", headers });
       await sleep(300);
+      await clearMedia();
       const pipeStarted = Date.now();
       const pipeSampler = sampleRss(gatewayPid);
       const pipe = await json(await fetch(`${gatewayUrl}/__bench/pipe?url=${encodeURIComponent(fileUrl)}`, { method: "POST" }), "bare pipe");
@@ -187,6 +205,7 @@ try {
       samples.pipe_ms.push(Date.now() - pipeStarted);
       row.pipe_bytes = pipe.bytes;
       for (const [label, noLength] of [["with_length", false], ["without_length", true]]) {
+        await clearMedia();
         await faults({ provider: "evolink", duration_ms: 200, media_bytes: bytes, media_no_length: noLength });
         const sampler = sampleRss(gatewayPid);
         const job = await untilTerminal((await json(await postJob(40_000 + megabytes * 10 + round * 2 + (noLength ? 1 : 0)), "copy job")).id, 300_000);

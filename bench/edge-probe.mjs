@@ -5,11 +5,10 @@
  * `node bench/edge-probe.mjs [requests]` — for profiling changes to the submit path between
  * full `npm run bench` runs.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalStack } from "../scripts/local-stack.mjs";
-import { readFileSync } from "node:fs";
 import { runLoad } from "./lib/load.mjs";
 import { workerdPids } from "./lib/memory.mjs";
 
@@ -67,7 +66,7 @@ try {
     }
     await fetch(`${emulatorUrl}/__control/state`, { method: "DELETE" });
   }
-  console.log("| route | conc | p50 ms | p99 ms | req/s | errors | CPU ms/req: workerd by port ${stackPids.map(portOf).join(" / ")} · client |\n|---|---|---|---|---|---|---|");
+  console.log(`| route | conc | p50 ms | p99 ms | req/s | errors | CPU ms/req: workerd by port ${stackPids.map(portOf).join(" / ")} · client |\n|---|---|---|---|---|---|---|`);
   for (const row of rows) console.log(`| ${row.name} | ${row.concurrency} | ${row.p50_ms} | ${row.p99_ms} | ${row.rps} | ${row.errors} | ${row.cpu_ms.workerd.join(" / ")} · ${row.cpu_ms.client} |`);
   const find = (name, concurrency) => rows.find((row) => row.name === name && row.concurrency === concurrency);
   console.log(`submit/do-write throughput at 16: ${(find("submit POST /v1/jobs", 16).rps / find("bare create-DO + row", 16).rps).toFixed(2)} (target ≥ 0.7)`);

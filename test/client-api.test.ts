@@ -30,6 +30,22 @@ describe("Idempotency-Key", () => {
     expect((await emulatorLog()).filter((entry) => entry.method === "POST").length - before).toBe(1);
   });
 
+  it("a retry that meets the first create in flight answers once the job is stored", async () => {
+    await setFaults({ provider: "evolink", submit_delay_ms: 600 });
+    const key = `key-${crypto.randomUUID()}`;
+    const first = gateway("/v1/jobs", { method: "POST", body: body(), headers: { "idempotency-key": key } });
+    await new Promise((resolve) => setTimeout(resolve, 200)); // the first create is upstream now
+    const retry = await gateway("/v1/jobs", { method: "POST", body: body(), headers: { "idempotency-key": key } });
+    const original = await first;
+    expect([original.status, retry.status]).toEqual([202, 200]);
+    const [a, b] = [(await original.json()) as JobJson, (await retry.json()) as JobJson];
+    expect(b.id).toBe(a.id);
+    // not the in-memory job of the create in flight: the stored one, with its accepted attempt
+    expect(b.status).toBe("running");
+    expect(b.attempts).toEqual(a.attempts);
+    expect((await jobStub(a.id).events("dev"))!.map((event) => event.type)).toEqual(["created", "submitted"]);
+  });
+
   it("the same key with a different body is 422 idempotency_mismatch", async () => {
     const key = `key-${crypto.randomUUID()}`;
     expect((await gateway("/v1/jobs", { method: "POST", body: body(), headers: { "idempotency-key": key } })).status).toBe(202);

@@ -51,6 +51,8 @@ export class JobObject extends DurableObject<Env> {
   /** The first tenant-index write of a new job, sent before its first storage write. */
   private firstIndex: Promise<void> | null = null;
   private firstIndexStatus: JobRecord["status"] | null = null;
+  /** Settles when the `create` of a new job has stored it (null when none is running). */
+  private creating: Promise<void> | null = null;
   /** The clock; replaceable in tests (time travel without patching globals). */
   now: () => number = () => Date.now();
 
@@ -100,10 +102,23 @@ export class JobObject extends DurableObject<Env> {
   async create(record: JobRecord): Promise<CreateOutcome> {
     const existing = this.job;
     if (existing) {
+      // A retry that meets the first create in flight answers once the job is stored.
+      await this.creating;
       const mismatch = existing.tenant !== record.tenant || existing.request_hash !== record.request_hash;
-      return { job: this.viewOf(existing), replayed: !mismatch, mismatch };
+      return { job: this.viewOf(this.job!), replayed: !mismatch, mismatch };
     }
     this.job = record;
+    const creating = this.storeNew();
+    this.creating = creating.then(() => undefined, () => undefined);
+    try {
+      return { job: await creating, replayed: false, mismatch: false };
+    } finally {
+      this.creating = null;
+    }
+  }
+
+  /** The rest of `create` for a new job: submit, store, index; resolves with the answer. */
+  private async storeNew(): Promise<JobView> {
     this.unstored = true;
     this.outbox.startEmpty();
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -120,9 +135,9 @@ export class JobObject extends DurableObject<Env> {
     // first write was sent before this object wrote anything (see `apply`), so it ran
     // alongside the job's own commit. A failed index write must not fail the create (the
     // job exists); its next status change inserts it into the index anyway.
-    await (this.firstIndex ?? this.index(this.job)).catch(() => console.error("tenant index write failed"));
+    await (this.firstIndex ?? this.index(this.job!)).catch(() => console.error("tenant index write failed"));
     this.firstIndex = null;
-    return { job: this.viewOf(this.job), replayed: false, mismatch: false };
+    return this.viewOf(this.job!);
   }
 
   /** How long `create` waits for the upstream create before answering with a queued job. */

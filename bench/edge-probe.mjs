@@ -5,12 +5,9 @@
  * `node bench/edge-probe.mjs [requests]` — for profiling changes to the submit path between
  * full `npm run bench` runs.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { startLocalStack } from "../scripts/local-stack.mjs";
+import { readFileSync } from "node:fs";
+import { startBenchStack } from "./lib/stack.mjs";
 import { runLoad } from "./lib/load.mjs";
-import { workerdPids } from "./lib/memory.mjs";
 
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid) {
@@ -20,28 +17,10 @@ function cpuSeconds(pid) {
 
 const requests = Number(process.argv[2] ?? 400);
 const headers = { authorization: "Bearer wan-edge-dev-key", "content-type": "application/json" };
-const persist = mkdtempSync(join(tmpdir(), "wan-edge-probe-"));
-const before = new Set(workerdPids());
-const stack = await startLocalStack({
-  gatewayPort: 18797,
-  emulatorPort: 18798,
-  persist,
-  entrypoint: "bench/bench-worker.ts",
-  bindings: { BENCH: { type: "durable_object_namespace", class_name: "BenchObject" } },
-  migrations: [
-    { tag: "v1", new_sqlite_classes: ["JobObject"] },
-    { tag: "v2", new_sqlite_classes: ["ProviderBreaker"] },
-    { tag: "v3", new_sqlite_classes: ["TenantIndex"] },
-    { tag: "v4", new_sqlite_classes: ["BenchObject"] },
-  ],
-  vars: { POLL_BASE_MS: "60000", POLL_MAX_MS: "60000" },
-});
-const { gatewayUrl, emulatorUrl } = stack;
-// Every workerd process of the stack (wrangler's dev proxies and the Workers themselves), in
-// start order; the gateway's own workerd can start after `ready`, so they are read after a
-// first request. Their CPU time is reported per process.
-await fetch(`${gatewayUrl}/healthz`);
-const stackPids = workerdPids().filter((pid) => !before.has(pid)).sort((a, b) => a - b);
+const stack = await startBenchStack();
+const { gatewayUrl, emulatorUrl, stackPids } = stack;
+// CPU time is reported per workerd process of the stack (wrangler's dev proxies, the
+// emulator and the gateway), named by the port each listens on.
 const portOf = (pid) => /entry=127\.0\.0\.1:(\d+)/.exec(readFileSync(`/proc/${pid}/cmdline`, "utf8"))?.[1] ?? "?";
 const cpuAll = () => stackPids.map(cpuSeconds);
 try {
@@ -73,5 +52,4 @@ try {
   console.log(`submit p50 at 1: ${find("submit POST /v1/jobs", 1).p50_ms} ms vs limit ${(find("bare create-DO + row", 1).p50_ms + find("direct emulator create", 1).p50_ms + 2).toFixed(2)} ms`);
 } finally {
   await stack.stop();
-  rmSync(persist, { recursive: true, force: true });
 }

@@ -12,9 +12,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { startLocalStack } from "../scripts/local-stack.mjs";
 import { runLoad } from "./lib/load.mjs";
-import { sampleRss, workerdPids } from "./lib/memory.mjs";
+import { sampleRss } from "./lib/memory.mjs";
+import { startBenchStack } from "./lib/stack.mjs";
 
 const quick = process.argv.includes("--quick");
 const MiB = 1024 * 1024;
@@ -34,40 +34,9 @@ async function json(response, what) {
   }
 }
 
-/**
- * Starts the local stack with the benchmark Worker. Each phase gets a fresh stack: the edge
- * phase leaves thousands of SQLite-backed objects behind, and local workerd runs out of
- * SQLite memory if later phases pile onto them. Comparisons stay within one stack.
- */
-async function startBenchStack() {
-  const persist = mkdtempSync(join(tmpdir(), "wan-edge-bench-"));
-  const pidsBefore = new Set(workerdPids());
-  const stack = await startLocalStack({
-    gatewayPort: 18797,
-    emulatorPort: 18798,
-    persist,
-    entrypoint: "bench/bench-worker.ts",
-    bindings: { BENCH: { type: "durable_object_namespace", class_name: "BenchObject" } },
-    migrations: [
-      { tag: "v1", new_sqlite_classes: ["JobObject"] },
-      { tag: "v2", new_sqlite_classes: ["ProviderBreaker"] },
-      { tag: "v3", new_sqlite_classes: ["TenantIndex"] },
-      { tag: "v4", new_sqlite_classes: ["BenchObject"] },
-    ],
-    // Polls are the backstop; keep them out of the way of the request measurements.
-    vars: { POLL_BASE_MS: "60000", POLL_MAX_MS: "60000" },
-  });
-  const gatewayPid = workerdPids().filter((pid) => !pidsBefore.has(pid)).at(-1); // started after the emulator
-  return {
-    ...stack,
-    gatewayPid,
-    async stop() {
-      await stack.stop();
-      rmSync(persist, { recursive: true, force: true });
-    },
-  };
-}
-
+// Each phase gets a fresh stack: the edge phase leaves thousands of SQLite-backed objects
+// behind, and local workerd runs out of SQLite memory if later phases pile onto them.
+// Comparisons stay within one stack.
 let stack = await startBenchStack();
 let { gatewayUrl, emulatorUrl, gatewayPid } = stack;
 

@@ -1,0 +1,63 @@
+/**
+ * @module bench/lib/stack — the local stack with the benchmark Worker (bench/bench-worker.ts:
+ * the gateway plus its ceilings), on a fresh state folder, for `npm run bench` and
+ * `bench/edge-probe.mjs`.
+ */
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { startLocalStack } from "../../scripts/local-stack.mjs";
+import { workerdPids } from "./memory.mjs";
+
+/** Whether process `pid` has a file or folder under `path` open. */
+function holdsPath(pid, path) {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(path);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts the stack. `gatewayPid` is the gateway's own workerd (the one process holding the
+ * state folder; wrangler's dev proxies and the emulator hold none of it), `stackPids` every
+ * workerd process of the stack in start order. Both are read after a first request: the
+ * gateway's workerd can come up after `ready`.
+ */
+export async function startBenchStack() {
+  const persist = mkdtempSync(join(tmpdir(), "wan-edge-bench-"));
+  const pidsBefore = new Set(workerdPids());
+  const stack = await startLocalStack({
+    gatewayPort: 18797,
+    emulatorPort: 18798,
+    persist,
+    entrypoint: "bench/bench-worker.ts",
+    bindings: { BENCH: { type: "durable_object_namespace", class_name: "BenchObject" } },
+    migrations: [
+      { tag: "v1", new_sqlite_classes: ["JobObject"] },
+      { tag: "v2", new_sqlite_classes: ["ProviderBreaker"] },
+      { tag: "v3", new_sqlite_classes: ["TenantIndex"] },
+      { tag: "v4", new_sqlite_classes: ["BenchObject"] },
+    ],
+    // Polls are the backstop; keep them out of the way of the request measurements.
+    vars: { POLL_BASE_MS: "60000", POLL_MAX_MS: "60000" },
+  });
+  await (await fetch(`${stack.gatewayUrl}/healthz`)).arrayBuffer();
+  const stackPids = workerdPids().filter((pid) => !pidsBefore.has(pid)).sort((a, b) => a - b);
+  const gatewayPid = stackPids.find((pid) => holdsPath(pid, persist)) ?? stackPids.at(-1);
+  return {
+    ...stack,
+    gatewayPid,
+    stackPids,
+    async stop() {
+      await stack.stop();
+      rmSync(persist, { recursive: true, force: true });
+    },
+  };
+}

@@ -45,6 +45,8 @@ export interface Config {
   /** Origin whose plain-HTTP URLs are trusted in development (the emulator). */
   emulatorOrigin: string | null;
   jobDeadlineMs: number;
+  /** How long `POST /v1/jobs` waits for the upstream create before answering `queued` (SUBMIT_ANSWER_MS). */
+  submitAnswerMs: number;
   maxOutputBytes: number;
   providers: Partial<Record<ProviderId, ProviderConfig>>;
   /** Preferred provider order for `provider: "auto"` (PROVIDER_ORDER); the rest follow by price. */
@@ -156,6 +158,7 @@ function parseConfig(env: Env): Config {
     serverSecret: serverSecret === "" ? developmentSecret : serverSecret,
     emulatorOrigin: production ? null : emulatorOrigin,
     jobDeadlineMs: positiveNumber(env.JOB_DEADLINE_SECONDS, 1800, "JOB_DEADLINE_SECONDS") * 1000,
+    submitAnswerMs: positiveNumber(env.SUBMIT_ANSWER_MS, 1000, "SUBMIT_ANSWER_MS"),
     maxOutputBytes: positiveNumber(env.MAX_OUTPUT_BYTES, 2 * 1024 ** 3, "MAX_OUTPUT_BYTES"),
     providers,
     providerOrder: [...new Set(providerOrder)] as ProviderId[],

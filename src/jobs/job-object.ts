@@ -29,10 +29,6 @@ import { webhookUrlProblem } from "../webhooks/webhook-url";
 const maxStepsPerWake = 16;
 /** When the alarm submits a new job whose first submit (started by `create`) did not finish. */
 const submitBackstopMs = 5_000;
-/** How long a POST waits for the upstream create before answering `queued` (`SUBMIT_ANSWER_MS`). */
-const defaultAnswerBudgetMs = 1_000;
-
-const text = (value: unknown) => (typeof value === "string" ? value.trim() : "");
 
 export type CreateOutcome = { job: JobView; replayed: boolean; mismatch: boolean };
 export type CancelOutcome = { job: JobView; conflict: boolean } | null;
@@ -122,7 +118,7 @@ export class JobObject extends DurableObject<Env> {
     this.unstored = true;
     this.outbox.startEmpty();
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const budget = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.answerBudgetMs())));
+    const budget = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.config.submitAnswerMs)));
     const passDone = await Promise.race([this.runDue().then(() => true), budget]);
     clearTimeout(timer);
     if (this.unstored) {
@@ -138,12 +134,6 @@ export class JobObject extends DurableObject<Env> {
     await (this.firstIndex ?? this.index(this.job!)).catch(() => console.error("tenant index write failed"));
     this.firstIndex = null;
     return this.viewOf(this.job!);
-  }
-
-  /** How long `create` waits for the upstream create before answering with a queued job. */
-  private answerBudgetMs(): number {
-    const configured = Number(this.env.SUBMIT_ANSWER_MS);
-    return Number.isFinite(configured) && configured >= 0 && text(this.env.SUBMIT_ANSWER_MS) !== "" ? configured : defaultAnswerBudgetMs;
   }
 
   /**

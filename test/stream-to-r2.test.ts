@@ -33,23 +33,44 @@ function options(overrides: Partial<StreamToR2Options> & Pick<StreamToR2Options,
 }
 
 describe("streamToR2", () => {
-  it("pipes a body of known length, holding one ~1 MiB batch at a time", async () => {
+  it("pipes a body of known length through two reused 1 MiB blocks", async () => {
     const { bytes, stream } = file(3 * mib + 5);
     const run = options({ body: stream(), length: bytes.length });
     const result = await streamToR2(run);
     expect(result).toMatchObject({ ok: true, value: { key: run.keys[0], bytes: bytes.length, sha256: await sha256Hex(bytes), contentType: "video/mp4", multipart: false } });
     const peak = result.ok ? result.value.peakBufferedBytes : -1;
-    expect(peak).toBeGreaterThanOrEqual(mib);
-    expect(peak).toBeLessThan(2 * mib);
+    expect([mib, 2 * mib]).toContain(peak); // one block, or two when a write was still running
     expect((await env.MEDIA.head(run.keys[0]!))?.size).toBe(bytes.length);
   });
 
-  it("uploads a body of unknown length in parts, one part in memory at a time", async () => {
+  it("uploads a body of unknown length in parts, two part buffers reused throughout", async () => {
     const { bytes, stream } = file(11 * mib);
     const run = options({ body: stream(), length: null });
     const result = await streamToR2(run);
-    expect(result).toMatchObject({ ok: true, value: { bytes: bytes.length, sha256: await sha256Hex(bytes), multipart: true, peakBufferedBytes: 8 * mib } });
+    expect(result).toMatchObject({ ok: true, value: { bytes: bytes.length, sha256: await sha256Hex(bytes), multipart: true } });
+    expect([8 * mib, 16 * mib]).toContain(result.ok && result.value.peakBufferedBytes);
     expect((await env.MEDIA.head(run.keys[0]!))?.size).toBe(bytes.length);
+  });
+
+  it.each([
+    ["a known length", true],
+    ["an unknown length", false],
+  ])("reads a script-made stream of tiny chunks (signature split across them) with %s", async (_, known) => {
+    const { bytes } = file(100_003);
+    let offset = 0;
+    const trickle = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (offset >= bytes.length) return controller.close();
+        const size = offset < 64 ? 5 : 7919; // the 12-byte signature arrives in three chunks
+        controller.enqueue(bytes.slice(offset, offset + size));
+        offset += size;
+      },
+    });
+    const run = options({ body: trickle, length: known ? bytes.length : null });
+    const result = await streamToR2(run);
+    expect(result).toMatchObject({ ok: true, value: { bytes: bytes.length, sha256: await sha256Hex(bytes), contentType: "video/mp4", multipart: !known } });
+    const stored = await env.MEDIA.get(run.keys[0]!);
+    expect(new Uint8Array(await stored!.arrayBuffer())).toEqual(bytes);
   });
 
   it("refuses bytes `accept` rejects before choosing a key", async () => {

@@ -229,9 +229,15 @@ rmSync(outdir, { recursive: true, force: true });
 const edge = (name, concurrency) => results.edge.find((row) => row.name === name && row.concurrency === concurrency);
 const ratio = (a, b) => Math.round((a / b) * 1000) / 1000;
 const target = (value, goal, met) => ({ value, target: goal, met });
-const copyAt = (mb) => results.copy.find((row) => row.megabytes === mb);
 const biggest = results.copy.at(-1);
 const smallest = results.copy[0];
+const copyPeak = (row) => Math.max(row.with_length_peak_rss_mb, row.without_length_peak_rss_mb);
+for (const row of results.copy) row.gateway_added_rss_mb = copyPeak(row) - row.pipe_peak_rss_mb;
+results.copy_memory = {
+  process_growth_mb: copyPeak(biggest) - copyPeak(smallest),
+  bare_pipe_growth_mb: biggest.pipe_peak_rss_mb - smallest.pipe_peak_rss_mb,
+  gateway_added_growth_mb: biggest.gateway_added_rss_mb - smallest.gateway_added_rss_mb,
+};
 results.targets = {
   status_rps_vs_bare: target(ratio(edge("status GET /v1/jobs/{id}", 16).rps, edge("bare route", 16).rps), "≥ 0.5", ratio(edge("status GET /v1/jobs/{id}", 16).rps, edge("bare route", 16).rps) >= 0.5),
   status_p99_vs_bare: target(ratio(edge("status GET /v1/jobs/{id}", 16).p99_ms, edge("bare route", 16).p99_ms), "≤ 3", ratio(edge("status GET /v1/jobs/{id}", 16).p99_ms, edge("bare route", 16).p99_ms) <= 3),
@@ -243,14 +249,17 @@ results.targets = {
   callback_to_completed_p50_ms: target(results.callbacks.completion.p50_ms, "< 50", results.callbacks.completion.p50_ms < 50),
   copy_with_length_vs_pipe: target(ratio(biggest.with_length_ms, biggest.pipe_ms), "≤ 1.3", ratio(biggest.with_length_ms, biggest.pipe_ms) <= 1.3),
   copy_without_length_vs_pipe: target(ratio(biggest.without_length_ms, biggest.pipe_ms), "≤ 1.6", ratio(biggest.without_length_ms, biggest.pipe_ms) <= 1.6),
-  copy_peak_memory_growth_mb: (() => {
-    const growth = Math.max(biggest.with_length_peak_rss_mb, biggest.without_length_peak_rss_mb) - Math.max(smallest.with_length_peak_rss_mb, smallest.without_length_peak_rss_mb);
-    return target(growth, `< 64 (peak RSS at ${biggest.megabytes} MB minus at ${smallest.megabytes} MB)`, growth < 64);
-  })(),
+  // The runtime's process also holds local R2 (Miniflare's simulator, in the same workerd),
+  // whose own memory grows with the first large writes: the bare pipe shows it. The target is
+  // read on what the gateway adds above the pipe on the same file (both figures are kept).
+  copy_peak_memory_growth_mb: target(
+    results.copy_memory.gateway_added_growth_mb,
+    `< 64 (gateway copy peak above the bare pipe's, at ${biggest.megabytes} MB minus at ${smallest.megabytes} MB)`,
+    results.copy_memory.gateway_added_growth_mb < 64,
+  ),
   fanout_completed: target(`${results.fanout.statuses.completed ?? 0}/${results.fanout.jobs}`, `${results.fanout.jobs}/${results.fanout.jobs}`, results.fanout.failures === 0),
   bundle_gzip_kb: target(Math.round(results.bundle.gzip_bytes / 102.4) / 10, "≤ 150, emulator absent", results.bundle.gzip_bytes <= 150 * 1024 && results.bundle.emulator_absent),
 };
-void copyAt;
 
 writeFileSync(new URL("./results.json", import.meta.url), `${JSON.stringify(results, null, 2)}\n`);
 console.log("\nEdge overhead (loopback, same runtime)");
@@ -258,8 +267,9 @@ console.log("| route | conc | p50 ms | p99 ms | req/s | errors |\n|---|---|---|-
 for (const row of results.edge) console.log(`| ${row.name} | ${row.concurrency} | ${row.p50_ms} | ${row.p99_ms} | ${row.rps} | ${row.errors} |`);
 console.log(`\nCallbacks: ${results.callbacks.absorb.rps} callbacks/s absorbed (${results.callbacks.absorb.errors} errors); upstream completion → completed p50 ${results.callbacks.completion.p50_ms} ms (max ${results.callbacks.completion.max_ms})`);
 console.log("\nMedia copy (ms; peak RSS of the gateway's workerd in MB)");
-console.log("| size MB | bare pipe | with length | without length | peak RSS pipe / with / without |\n|---|---|---|---|---|");
-for (const row of results.copy) console.log(`| ${row.megabytes} | ${row.pipe_ms} | ${row.with_length_ms} | ${row.without_length_ms} | ${row.pipe_peak_rss_mb} / ${row.with_length_peak_rss_mb} / ${row.without_length_peak_rss_mb} |`);
+console.log("| size MB | bare pipe | with length | without length | peak RSS pipe / with / without | gateway above pipe |\n|---|---|---|---|---|---|");
+for (const row of results.copy) console.log(`| ${row.megabytes} | ${row.pipe_ms} | ${row.with_length_ms} | ${row.without_length_ms} | ${row.pipe_peak_rss_mb} / ${row.with_length_peak_rss_mb} / ${row.without_length_peak_rss_mb} | ${row.gateway_added_rss_mb} |`);
+console.log(`Peak RSS growth ${smallest.megabytes} → ${biggest.megabytes} MB: process ${results.copy_memory.process_growth_mb} MB, of which the bare pipe (local R2) ${results.copy_memory.bare_pipe_growth_mb} MB; the gateway's own ${results.copy_memory.gateway_added_growth_mb} MB`);
 console.log(`\nFan-out: ${JSON.stringify(results.fanout)}`);
 console.log(`Bundle: ${results.bundle.gzip_bytes} bytes gzip, emulator absent: ${results.bundle.emulator_absent}`);
 console.log("\nTargets");

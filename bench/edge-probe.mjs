@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { startBenchStack } from "./lib/stack.mjs";
-import { runLoad } from "./lib/load.mjs";
+import { runInterleaved } from "./lib/load.mjs";
 
 /** CPU seconds (user + system) a process has used so far. */
 function cpuSeconds(pid) {
@@ -34,15 +34,19 @@ try {
       ["direct emulator create", () => fetch(`${emulatorUrl}/evolink/v1/videos/generations`, { method: "POST", headers: { authorization: "Bearer x", "content-type": "application/json" }, body: directBody })],
       ["submit POST /v1/jobs", (index) => fetch(`${gatewayUrl}/v1/jobs`, { method: "POST", headers, body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: "https://example.com/cat.png", seed: index + 2 + concurrency * 100_000 }, provider: "evolink" }) })],
     ];
-    for (const [name, request] of runs) {
-      const start = [cpuAll(), process.cpuUsage()];
-      const row = await runLoad({ name, concurrency, requests: count, request });
-      const client = process.cpuUsage(start[1]);
-      // CPU milliseconds per request in each process (warm-up requests included in the count).
-      const per = (seconds) => Math.round((seconds * 1000 * 100) / (count + Math.min(50, count))) / 100;
-      const used = cpuAll().map((seconds, index) => per(seconds - start[0][index]));
-      rows.push({ ...row, cpu_ms: { workerd: used, client: per((client.user + client.system) / 1e6) } });
-    }
+    // Interleaved like `npm run bench`; CPU is summed over each route's slices (warm-ups out).
+    const used = runs.map(() => ({ workerd: stackPids.map(() => 0), client: 0 }));
+    let sliceStart = null;
+    const onSlice = (index, edge) => {
+      if (edge === "start") return void (sliceStart = [cpuAll(), process.cpuUsage()]);
+      const client = process.cpuUsage(sliceStart[1]);
+      cpuAll().forEach((seconds, pid) => (used[index].workerd[pid] += seconds - sliceStart[0][pid]));
+      used[index].client += (client.user + client.system) / 1e6;
+    };
+    const measured = await runInterleaved(runs.map(([name, request]) => ({ name, request })), { concurrency, requests: count, onSlice });
+    // CPU milliseconds per request in each process.
+    const per = (seconds) => Math.round((seconds * 1000 * 100) / count) / 100;
+    measured.forEach((row, index) => rows.push({ ...row, cpu_ms: { workerd: used[index].workerd.map(per), client: per(used[index].client) } }));
     await fetch(`${emulatorUrl}/__control/state`, { method: "DELETE" });
   }
   console.log(`| route | conc | p50 ms | p99 ms | req/s | errors | CPU ms/req: workerd by port ${stackPids.map(portOf).join(" / ")} · client |\n|---|---|---|---|---|---|---|`);

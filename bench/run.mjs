@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
-import { runLoad } from "./lib/load.mjs";
+import { runInterleaved, runLoad } from "./lib/load.mjs";
 import { sampleRss } from "./lib/memory.mjs";
 import { startBenchStack } from "./lib/stack.mjs";
 
@@ -99,10 +99,8 @@ try {
       ["direct emulator create", () => fetch(`${emulatorUrl}/evolink/v1/videos/generations`, { method: "POST", headers: { authorization: "Bearer x", "content-type": "application/json" }, body: directBody })],
       ["submit POST /v1/jobs", (index) => postJob(index + 2)],
     ];
-    for (const [name, request] of runs) {
-      progress(`edge: ${name} at ${concurrency}`);
-      results.edge.push(await runLoad({ name, concurrency, requests, request }));
-    }
+    progress(`edge: ${runs.length} routes side by side at ${concurrency} connection${concurrency === 1 ? "" : "s"}`);
+    results.edge.push(...(await runInterleaved(runs.map(([name, request]) => ({ name, request })), { concurrency, requests })));
     await forget(); // keep the emulator's task list small between rounds
   }
 

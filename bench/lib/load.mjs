@@ -17,14 +17,52 @@ export function percentile(sorted, p) {
  *   p50_ms: number, p99_ms: number, rps: number }>}
  */
 export async function runLoad({ name, concurrency, requests, warmup = Math.min(50, requests), request }) {
-  for (let index = 0; index < warmup; index++) await (await request(-1 - index)).arrayBuffer();
+  await warm(request, warmup);
+  return summary(name, concurrency, await drive(concurrency, 0, requests, request));
+}
+
+/**
+ * Several routes measured side by side: after each route's warm-up, the requests go in
+ * `slices` rounds, every route taking its turn in each round (route A's slice, then B's, …).
+ * The machine drifts during a run (local workerd's state folder grows with every new
+ * object, and file creation gets slower with it), and interleaving gives every route the
+ * same share of that drift; measured one after the other, the later route paid for it.
+ * Each row sums its route's slices (throughput = its requests / its own elapsed time).
+ * @param {{ name: string, request: (index: number) => Promise<Response> }[]} routes
+ * `onSlice(index, "start" | "end")` brackets every slice of route `index` (CPU accounting).
+ * @param {{ concurrency: number, requests: number, slices?: number, warmup?: number,
+ *   onSlice?: (index: number, edge: "start" | "end") => void }} options
+ */
+export async function runInterleaved(routes, { concurrency, requests, slices = 10, warmup = Math.min(50, requests), onSlice = () => {} }) {
+  for (const route of routes) await warm(route.request, warmup);
+  const totals = routes.map(() => ({ latencies: [], errors: 0, seconds: 0 }));
+  const sliceSize = Math.ceil(requests / slices);
+  for (let start = 0; start < requests; start += sliceSize) {
+    for (const [index, route] of routes.entries()) {
+      onSlice(index, "start");
+      const part = await drive(concurrency, start, Math.min(requests, start + sliceSize), route.request);
+      onSlice(index, "end");
+      totals[index].latencies.push(...part.latencies);
+      totals[index].errors += part.errors;
+      totals[index].seconds += part.seconds;
+    }
+  }
+  return routes.map((route, index) => summary(route.name, concurrency, totals[index]));
+}
+
+async function warm(request, count) {
+  for (let index = 0; index < count; index++) await (await request(-1 - index)).arrayBuffer();
+}
+
+/** Requests `from` … `to` - 1 through `concurrency` closed-loop workers. */
+async function drive(concurrency, from, to, request) {
   const latencies = [];
   let errors = 0;
-  let next = 0;
+  let next = from;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < requests) {
+      while (next < to) {
         const index = next++;
         const begin = performance.now();
         try {
@@ -38,16 +76,19 @@ export async function runLoad({ name, concurrency, requests, warmup = Math.min(5
       }
     }),
   );
-  const elapsed = (performance.now() - started) / 1000;
+  return { latencies, errors, seconds: (performance.now() - started) / 1000 };
+}
+
+function summary(name, concurrency, { latencies, errors, seconds }) {
   latencies.sort((a, b) => a - b);
   const round = (value) => Math.round(value * 100) / 100;
   return {
     name,
     concurrency,
-    requests,
+    requests: latencies.length,
     errors,
     p50_ms: round(percentile(latencies, 50)),
     p99_ms: round(percentile(latencies, 99)),
-    rps: Math.round(requests / elapsed),
+    rps: Math.round(latencies.length / seconds),
   };
 }

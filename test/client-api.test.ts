@@ -74,6 +74,20 @@ describe("answering a submit", () => {
     expect((await jobStub(accepted.id).events("dev"))!.map((event) => event.type)).toEqual(["created", "submitted"]);
   });
 
+  it("lists a new job under the status it was answered with, also when the create left it queued", async () => {
+    const listed = async (status: string) => ((await (await gateway(`/v1/jobs?status=${status}&limit=100`)).json()) as { data: JobJson[] }).data.map((job) => job.id);
+    const running = (await (await gateway("/v1/jobs", { method: "POST", body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: image }, provider: "evolink" }) })).json()) as JobJson;
+    expect(running.status).toBe("running");
+    expect(await listed("running")).toContain(running.id);
+    // A create answered 503 within the same millisecond leaves the job queued: the index
+    // write made alongside the create (which guessed running) is corrected before the answer.
+    await setFaults({ provider: "evolink", submit_status: 503 });
+    const queued = (await (await gateway("/v1/jobs", { method: "POST", body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: image }, provider: "evolink" }) })).json()) as JobJson;
+    expect(queued.status).toBe("queued");
+    expect(await listed("queued")).toContain(queued.id);
+    expect(await listed("running")).not.toContain(queued.id);
+  });
+
   it("answers 202 queued after the answer budget (1 s) when the upstream create is slow, then submits", async () => {
     await setFaults({ provider: "evolink", submit_delay_ms: 3000 });
     const started = Date.now();
@@ -82,11 +96,17 @@ describe("answering a submit", () => {
     expect(Date.now() - started).toBeLessThan(2500);
     const accepted = (await response.json()) as JobJson;
     expect(accepted).toMatchObject({ status: "queued", attempts: [] });
-    // listed at once, and then submitted by its own Durable Object
-    const list = (await (await gateway("/v1/jobs?limit=5")).json()) as { data: JobJson[] };
-    expect(list.data.map((job) => job.id)).toContain(accepted.id);
+    // listed at once (as queued), and then submitted by its own Durable Object
+    const listed = async (status: string) => ((await (await gateway(`/v1/jobs?status=${status}&limit=100`)).json()) as { data: JobJson[] }).data.map((job) => job.id);
+    expect(await listed("queued")).toContain(accepted.id);
+    expect(await listed("running")).not.toContain(accepted.id);
     const running = await waitForJob(accepted.id, (job) => job.status !== "queued", 10_000);
     expect(running.attempts).toEqual([expect.objectContaining({ provider: "evolink", status: "running" })]);
+    // the index follows the status change (written in the background)
+    for (let tries = 0; !(await listed("running")).includes(accepted.id); tries++) {
+      if (tries > 40) throw new Error("the listing never showed the job as running");
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   });
 
   it("cancels the task a create in flight made, when the job is canceled meanwhile", async () => {

@@ -75,6 +75,26 @@ describe("TenantIndex", () => {
     expect(second.ok && second.next_cursor).toBeNull();
   });
 
+  it("writes upserts that arrive together in one turn, each answered once stored", async () => {
+    const index = indexOf();
+    const list = entries(60);
+    // All sent at once: they meet in the object's queue and are written together.
+    await Promise.all(list.map((entry) => index.upsert(entry)));
+    expect((await allPages(index, 100)).flat()).toEqual(newestFirst(list));
+    // Within one batch the stale-update rule still holds: a later status sent first wins.
+    const [entry] = list;
+    const later = new Date(t0 + 600_000).toISOString();
+    await Promise.all([index.upsert({ ...entry!, status: "completed", updated_at: later }), index.upsert({ ...entry!, status: "running", updated_at: entry!.updated_at })]);
+    const completed = await index.list({ status: "completed", limit: 100 });
+    expect(completed.ok && completed.ids).toContain(entry!.id);
+    // A bad entry is refused without holding back the others sent with it.
+    const [good] = entries(61).slice(60);
+    const results = await Promise.allSettled([index.upsert({ ...good!, status: "exploded" as JobStatus }), index.upsert(good!)]);
+    expect(results.map((result) => result.status)).toEqual(["rejected", "fulfilled"]);
+    const newest = await index.list({ limit: 1 });
+    expect(newest.ok && newest.ids).toEqual([good!.id]);
+  });
+
   it("updates a job's status, ignores a stale update and never moves created_at", async () => {
     const index = indexOf();
     const [entry] = entries(1);

@@ -32,9 +32,16 @@ describe("every provider completes a job through its own protocol", () => {
   });
 
   it.each(["evolink", "pixeldojo", "shortapi"])("%s by callback, and by polling when callbacks are lost", async (provider) => {
-    const byCallback = await waitForJob((await submit({ first_frame: image }, { provider })).json.id, undefined, 30_000);
-    expect(byCallback.status).toBe("completed");
-    expect(await eventTypes(byCallback.id)).toContain("hint");
+    // The callback (2 s in) races the backstop poll (1 s, then 3 s in): on a loaded machine
+    // the poll can see the result first, and the late callback then changes nothing. So up
+    // to three jobs, of which one must be hinted by its callback.
+    let hinted = false;
+    for (let tries = 0; tries < 3 && !hinted; tries++) {
+      const byCallback = await waitForJob((await submit({ first_frame: image }, { provider })).json.id, undefined, 30_000);
+      expect(byCallback.status).toBe("completed");
+      hinted = (await eventTypes(byCallback.id)).includes("hint");
+    }
+    expect(hinted).toBe(true);
 
     await setFaults({ provider, callback_drop_rate: 1 });
     const byPolling = await waitForJob((await submit({ first_frame: image }, { provider })).json.id, undefined, 30_000);

@@ -178,6 +178,9 @@ describe("large outputs", () => {
     const copied = JSON.parse(events.find((event) => event.type === "output_copied")!.detail!) as { peakBufferedBytes: number; multipart: boolean };
     expect(copied.multipart).toBe(false);
     expect(copied.peakBufferedBytes).toBeLessThanOrEqual(2 * 1024 * 1024);
+    // Two reused blocks carried all of it: R2 holds the provider's bytes, byte for byte.
+    const stored = await env.MEDIA.get(new URL(job.outputs[0]!.url).pathname.slice("/media/".length));
+    expect(await sha256Hex(new Uint8Array(await stored!.arrayBuffer()))).toBe((await emulatorTask(job.attempts[0]!.upstream_id!)).output_sha256[0]);
   });
 
   it("retries a download cut mid-body and still completes", async () => {

@@ -140,11 +140,11 @@ export class JobObject extends DurableObject<Env> {
     }
     await listed.catch(() => console.error("tenant index write failed"));
     this.listedAs = null;
-    const now = this.job!;
-    if (now.status !== "running") {
+    const answered = this.job!;
+    if (answered.status !== "running") {
       // Strictly newer than the guess, or the index would keep it (same time, higher rank).
-      const after = Math.max(Date.parse(now.updated_at), Date.parse(job.updated_at) + 1);
-      await this.index({ ...now, updated_at: new Date(after).toISOString() }).catch(() => console.error("tenant index write failed"));
+      const after = Math.max(Date.parse(answered.updated_at), Date.parse(job.updated_at) + 1);
+      await this.index({ ...answered, updated_at: new Date(after).toISOString() }).catch(() => console.error("tenant index write failed"));
     }
     return this.viewOf(this.job!);
   }

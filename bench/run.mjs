@@ -97,7 +97,8 @@ try {
       ["status GET /v1/jobs/{id}", () => fetch(`${gatewayUrl}/v1/jobs/${statusJob.id}`, { headers })],
       ["bare create-DO + row", (index) => fetch(`${gatewayUrl}/__bench/do-write`, { method: "POST", body: `row ${index}` })],
       ["direct emulator create", () => fetch(`${emulatorUrl}/evolink/v1/videos/generations`, { method: "POST", headers: { authorization: "Bearer x", "content-type": "application/json" }, body: directBody })],
-      ["submit POST /v1/jobs", (index) => postJob(index + 2)],
+      // Warm-ups come with negative indices: keep their seeds valid so they warm the whole path.
+      ["submit POST /v1/jobs", (index) => postJob(Math.abs(index) + 2)],
     ];
     progress(`edge: ${runs.length} routes side by side at ${concurrency} connection${concurrency === 1 ? "" : "s"}`);
     results.edge.push(...(await runInterleaved(runs.map(([name, request]) => ({ name, request })), { concurrency, requests })));

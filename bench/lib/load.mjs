@@ -28,8 +28,8 @@ export async function runLoad({ name, concurrency, requests, warmup = Math.min(5
  * object, and file creation gets slower with it), and interleaving gives every route the
  * same share of that drift; measured one after the other, the later route paid for it.
  * Each row sums its route's slices (throughput = its requests / its own elapsed time).
- * @param {{ name: string, request: (index: number) => Promise<Response> }[]} routes
  * `onSlice(index, "start" | "end")` brackets every slice of route `index` (CPU accounting).
+ * @param {{ name: string, request: (index: number) => Promise<Response> }[]} routes
  * @param {{ concurrency: number, requests: number, slices?: number, warmup?: number,
  *   onSlice?: (index: number, edge: "start" | "end") => void }} options
  */

@@ -37,10 +37,7 @@ const serveAsset = async (c: Context<AppEnv>, next: Next) => {
   if (!assets) return next();
   const found = await assets.fetch(c.req.raw);
   if (found.status === 404) return next();
-  const response = new Response(found.body, found); // mutable headers
-  // Set here: headers the request-id middleware prepares are not merged into a Response
-  // built elsewhere.
-  response.headers.set("x-request-id", c.get("requestId"));
+  const response = new Response(found.body, found); // mutable headers (X-Request-Id: app.ts)
   response.headers.set("x-content-type-options", "nosniff");
   if (response.headers.get("content-type")?.startsWith("text/html")) response.headers.set("content-security-policy", contentSecurityPolicy);
   return response;

@@ -8,7 +8,6 @@
  * is `streamToR2`, shared with uploads.
  */
 import type { JobError } from "../jobs/job-types";
-import { withDeadline } from "../lib/deadline";
 import type { MediaKind } from "./signatures";
 import { kindOf } from "./signatures";
 import type { StoredObject, StreamFailure } from "./stream-to-r2";
@@ -33,9 +32,6 @@ export type CopiedObject = StoredObject;
 
 export type CopyResult = { ok: true; value: CopiedObject } | { ok: false; error: JobError };
 
-/** How long one copy may take, from the first request to the last byte stored. */
-const copyTimeoutMs = 60_000;
-
 class CopyFailure extends Error {
   constructor(readonly error: JobError) {
     super(error.message);
@@ -45,14 +41,14 @@ class CopyFailure extends Error {
 const failure = (code: string, message: string, retryable: boolean) => new CopyFailure({ code, message, retryable });
 
 /** Fetches `url`, following at most 3 redirects, each re-checked against the URL policy. */
-async function fetchChecked(options: CopyOptions, signal: AbortSignal): Promise<Response> {
+async function fetchChecked(options: CopyOptions): Promise<Response> {
   let url = options.url;
   for (let hop = 0; hop <= 3; hop++) {
     const problem = options.urlProblem(url);
     if (problem) throw failure("output_url_refused", `The provider's output URL was refused: ${problem}.`, false);
     let response: Response;
     try {
-      response = await options.fetch(url, { redirect: "manual", signal });
+      response = await options.fetch(url, { redirect: "manual", signal: AbortSignal.timeout(60_000) });
     } catch {
       throw failure("output_download_failed", "The provider's output could not be downloaded.", true);
     }
@@ -94,25 +90,22 @@ function copyError(streamFailure: StreamFailure, options: CopyOptions): JobError
  * @example await copyToR2({ fetch, bucket: env.MEDIA, url, keyFor: (t) => `o/${id}.mp4`, kind: "video", maxBytes, urlProblem })
  */
 export async function copyToR2(options: CopyOptions): Promise<CopyResult> {
-  // One deadline for the download, redirects and body included; cleared once it is stored.
-  return withDeadline(copyTimeoutMs, async (signal) => {
-    let response: Response;
-    try {
-      response = await fetchChecked(options, signal);
-    } catch (thrown) {
-      return { ok: false, error: thrown instanceof CopyFailure ? thrown.error : copyError({ reason: "interrupted" }, options) };
-    }
-    const declared = response.headers.get("content-length");
-    const result = await streamToR2({
-      bucket: options.bucket,
-      body: response.body!,
-      length: declared !== null && /^\d+$/.test(declared) ? Number(declared) : null,
-      maxBytes: options.maxBytes,
-      // Any file of the expected kind; its own signature names the exact type stored.
-      accept: (sniffed) => (sniffed !== null && kindOf(sniffed) === options.kind ? sniffed : null),
-      keyFor: options.keyFor,
-      partSize: options.partSize,
-    });
-    return result.ok ? result : { ok: false, error: copyError(result.failure, options) };
+  let response: Response;
+  try {
+    response = await fetchChecked(options);
+  } catch (thrown) {
+    return { ok: false, error: thrown instanceof CopyFailure ? thrown.error : copyError({ reason: "interrupted" }, options) };
+  }
+  const declared = response.headers.get("content-length");
+  const result = await streamToR2({
+    bucket: options.bucket,
+    body: response.body!,
+    length: declared !== null && /^\d+$/.test(declared) ? Number(declared) : null,
+    maxBytes: options.maxBytes,
+    // Any file of the expected kind; its own signature names the exact type stored.
+    accept: (sniffed) => (sniffed !== null && kindOf(sniffed) === options.kind ? sniffed : null),
+    keyFor: options.keyFor,
+    partSize: options.partSize,
   });
+  return result.ok ? result : { ok: false, error: copyError(result.failure, options) };
 }

@@ -3,7 +3,6 @@
  * status-code classification shared by every adapter (retryability is decided once, here).
  */
 import { parseRetryAfter } from "../lib/backoff";
-import { withDeadline } from "../lib/deadline";
 import type { AdapterContext, Result, UpstreamError, UpstreamErrorKind } from "./provider-adapter";
 
 export interface ProviderResponse {
@@ -25,33 +24,29 @@ export async function providerRequest(
 ): Promise<Result<ProviderResponse>> {
   const headers: Record<string, string> = { authorization: `Bearer ${context.apiKey}`, accept: "application/json", ...options.headers };
   if (options.body !== undefined) headers["content-type"] = "application/json";
-  // The deadline covers the answer and its body; its timer goes as soon as both are in.
-  return withDeadline(context.timeoutMs ?? 20_000, async (signal): Promise<Result<ProviderResponse>> => {
-    let response: Response;
-    try {
-      response = await context.fetch(context.baseUrl + path, {
-        method,
-        headers,
-        body: options.body === undefined ? undefined : JSON.stringify(options.body),
-        signal,
-      });
-    } catch (thrown) {
-      const name = (thrown as { name?: unknown } | null)?.name;
-      const timedOut = signal.aborted || name === "TimeoutError" || name === "AbortError";
-      return {
-        ok: false,
-        error: { kind: timedOut ? "timeout" : "unavailable", message: timedOut ? "the provider did not answer in time" : "the provider could not be reached", retryable: true },
-      };
-    }
-    const text = await response.text().catch(() => "");
-    let body: unknown;
-    try {
-      body = text === "" ? undefined : JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    return { ok: true, value: { status: response.status, headers: response.headers, body } };
-  });
+  let response: Response;
+  try {
+    response = await context.fetch(context.baseUrl + path, {
+      method,
+      headers,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+      signal: AbortSignal.timeout(context.timeoutMs ?? 20_000),
+    });
+  } catch (thrown) {
+    const timedOut = thrown instanceof Error && (thrown.name === "TimeoutError" || thrown.name === "AbortError");
+    return {
+      ok: false,
+      error: { kind: timedOut ? "timeout" : "unavailable", message: timedOut ? "the provider did not answer in time" : "the provider could not be reached", retryable: true },
+    };
+  }
+  const text = await response.text().catch(() => "");
+  let body: unknown;
+  try {
+    body = text === "" ? undefined : JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  return { ok: true, value: { status: response.status, headers: response.headers, body } };
 }
 
 /** The default meaning of an HTTP status, before a provider's own codes refine it. */

@@ -10,7 +10,6 @@
  * few KB of its answer are read (a slow or endless body cannot pin the Durable Object),
  * and the whole attempt is bounded by the 15 s timeout.
  */
-import { withDeadline } from "../lib/deadline";
 import type { DeliveryOutcome } from "./delivery-schedule";
 import { classifyDeliveryResponse, deliveryTimeoutMs } from "./delivery-schedule";
 import { webhookHeaders } from "./webhook-signing";
@@ -67,31 +66,29 @@ export async function deliverWebhook(delivery: WebhookDelivery, deps: DeliverDep
     // Only a malformed secret gets here (a bug); recorded like any failed attempt, not thrown.
     return finish("retry", null, "the delivery could not be signed");
   }
-  // The timeout covers the answer and the excerpt read from it; its timer goes with them.
-  return withDeadline(timeoutMs, async (signal) => {
-    let response: Response;
-    try {
-      response = await deps.fetch(delivery.url, {
-        method: "POST",
-        headers: { ...headers, "user-agent": "wan-edge-webhooks/1" },
-        body: delivery.body,
-        redirect: "manual",
-        signal,
-      });
-    } catch (thrown) {
-      if (signal.aborted) return finish(classifyDeliveryResponse("timeout"), null, `no response within ${timeoutMs / 1000} s`);
-      return finish(classifyDeliveryResponse("network"), null, `network error: ${clip(thrown instanceof Error ? thrown.message : String(thrown))}`);
-    }
+  const signal = AbortSignal.timeout(timeoutMs);
+  let response: Response;
+  try {
+    response = await deps.fetch(delivery.url, {
+      method: "POST",
+      headers: { ...headers, "user-agent": "wan-edge-webhooks/1" },
+      body: delivery.body,
+      redirect: "manual",
+      signal,
+    });
+  } catch (thrown) {
+    if (signal.aborted) return finish(classifyDeliveryResponse("timeout"), null, `no response within ${timeoutMs / 1000} s`);
+    return finish(classifyDeliveryResponse("network"), null, `network error: ${clip(thrown instanceof Error ? thrown.message : String(thrown))}`);
+  }
 
-    const excerpt = await readExcerpt(response, signal);
-    const outcome = classifyDeliveryResponse(response.status);
-    if (outcome === "delivered") return finish(outcome, response.status, null);
-    if (response.status >= 300 && response.status < 400) {
-      const location = response.headers.get("location");
-      return finish(outcome, response.status, `HTTP ${response.status} redirect${location ? ` to ${clip(location)}` : ""} (redirects are not followed)`);
-    }
-    return finish(outcome, response.status, `HTTP ${response.status}${excerpt ? `: ${excerpt}` : ""}`);
-  });
+  const excerpt = await readExcerpt(response, signal);
+  const outcome = classifyDeliveryResponse(response.status);
+  if (outcome === "delivered") return finish(outcome, response.status, null);
+  if (response.status >= 300 && response.status < 400) {
+    const location = response.headers.get("location");
+    return finish(outcome, response.status, `HTTP ${response.status} redirect${location ? ` to ${clip(location)}` : ""} (redirects are not followed)`);
+  }
+  return finish(outcome, response.status, `HTTP ${response.status}${excerpt ? `: ${excerpt}` : ""}`);
 }
 
 /** The first few KB of the answer as one clipped line; the rest is canceled, unread. */

@@ -144,8 +144,9 @@ try {
   // 3. Media copy --------------------------------------------------------------------------
   // Local R2's write speed swings from run to run on this shared machine: `--rounds N` runs
   // the biggest size N times, interleaved (pipe, with length, without), and reports medians.
-  // (Left at 1 by default: about 70 s into a run of several GB of writes, the local runtime
-  // restarted the gateway's workerd mid-request in every 3-round run here.)
+  // (Left at 1 by default: some 70 s into the 3-round runs, wrangler's dev proxy answered
+  // "Your worker restarted mid-request": most likely local workerd resetting a client's
+  // keep-alive connection after objects are evicted during a long request; see the README.)
   const sizes = quick ? [10, 100] : [10, 100, 500];
   const roundsArgument = process.argv.indexOf("--rounds");
   const biggestRounds = roundsArgument > 0 ? Math.max(1, Number(process.argv[roundsArgument + 1]) || 1) : 1;

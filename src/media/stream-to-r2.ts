@@ -252,12 +252,8 @@ async function putPiped(options: StreamToR2Options, body: InspectedBody, key: st
 /** Uploads `body` in parts of the body's block size; returns the bytes held at most. */
 async function putMultipart(upload: R2MultipartUpload, body: InspectedBody): Promise<number> {
   const parts: R2UploadedPart[] = [];
-  // Part numbers are taken in order as blocks are handed on; the writes may overlap.
-  const held = await pump(body, async (block) => {
-    const partNumber = parts.length + 1;
-    parts.length = partNumber;
-    parts[partNumber - 1] = await upload.uploadPart(partNumber, block);
-  });
+  // `pump` hands blocks on one at a time (the next is only read meanwhile): parts go in order.
+  const held = await pump(body, async (block) => parts.push(await upload.uploadPart(parts.length + 1, block)));
   await upload.complete(parts);
   return held;
 }

@@ -42,7 +42,7 @@ const processing: UpstreamTask = { state: "running", progress: 40, upstreamStatu
 const completed: UpstreamTask = { state: "completed", urls: ["https://cdn.example.com/v.mp4"], upstreamStatus: "completed" };
 const genFailed: UpstreamError = { kind: "generation_failed", message: "no content", retryable: true, providerCode: "generation_failed_no_content" };
 const unavailable: UpstreamError = { kind: "unavailable", message: "503", retryable: true, httpStatus: 503 };
-const badRequest: UpstreamError = { kind: "bad_request", message: "bad", retryable: false, httpStatus: 400 };
+const badRequest: UpstreamError = { kind: "rejected", message: "bad", retryable: false, httpStatus: 400 };
 
 function accept(upstreamId: string, task: UpstreamTask, provider: "evolink" | "dashscope" = "evolink"): JobEvent {
   return { type: "submitted", provider, upstreamId, task, startDeadlineMs: 600_000, polling: { baseMs: 1_000, maxMs: 15_000 }, estimatedCostUsd: 0.5 };
@@ -59,7 +59,7 @@ type Row = [string, JobRecord, JobEvent, number, Partial<{ status: string; submi
 const table: Row[] = [
   ["queued + submitted → running, poll scheduled", job(), accept("u1", pending), t0, { status: "running", submit: false, poll: true }],
   ["queued + submit 503 → stays queued, retry scheduled", job(), { type: "submit_failed", provider: "evolink", error: unavailable }, t0, { status: "queued", submit: true }],
-  ["queued + submit 400 → failed", job(), { type: "submit_failed", provider: "evolink", error: badRequest }, t0, { status: "failed", errorCode: "upstream_bad_request" }],
+  ["queued + submit 400 → failed", job(), { type: "submit_failed", provider: "evolink", error: badRequest }, t0, { status: "failed", errorCode: "upstream_rejected" }],
   ["queued + 6th transient failure → failed", job({ submit: { tries: 5, due_at: t0 } }), { type: "submit_failed", provider: "evolink", error: unavailable }, t0, { status: "failed", errorCode: "upstream_unavailable" }],
   ["queued + out of credit → failed (no same-provider retry)", job(), { type: "submit_failed", provider: "evolink", error: { kind: "out_of_credit", message: "x", retryable: true } }, t0, { status: "failed", errorCode: "upstream_out_of_credit" }],
   ["running + processing → running, progress", running, { type: "observed", task: processing }, t0 + 1000, { status: "running", poll: true }],

@@ -50,7 +50,7 @@ export type JobEvent =
 /** Failures the same provider may get over by itself (worth retrying there later). */
 const transientKinds = new Set(["rate_limited", "unavailable", "timeout", "protocol"]);
 /** Failures no other provider will fix either: the request itself is the problem. */
-const requestKinds = new Set(["bad_request", "content_policy"]);
+const requestKinds = new Set(["rejected", "content_policy"]);
 
 export function isTerminal(job: JobRecord): boolean {
   return terminalStatuses.has(job.status);

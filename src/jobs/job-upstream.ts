@@ -101,7 +101,7 @@ export async function submitJob(job: JobRecord, deps: UpstreamDeps): Promise<Job
   const callbackUrl = ops.callbacks ? `${deps.config.publicBaseUrl}/callbacks/${chosen}/${job.id}/${await callbackToken(deps.config.serverSecret, job.id)}` : null;
   const result = await ops.submit(job.input, { callbackUrl }, adapterContext(deps, chosen));
   // The breaker tracks the provider's health: a request it rightly refused is not its fault.
-  const healthy = result.ok || result.error.kind === "bad_request" || result.error.kind === "content_policy";
+  const healthy = result.ok || result.error.kind === "rejected" || result.error.kind === "content_policy";
   await breakers.record(chosen, healthy);
   if (!result.ok) return { type: "submit_failed", provider: chosen, error: result.error };
   return {

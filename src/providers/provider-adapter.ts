@@ -11,9 +11,21 @@ import type { ImageProInput } from "../models/image-pro";
 export const providerIds = ["dashscope", "evolink", "pixeldojo", "aimlapi", "shortapi"] as const;
 export type ProviderId = (typeof providerIds)[number];
 
-/** The one error vocabulary every provider's failures are mapped into. */
+/**
+ * The one error vocabulary every provider's failures are mapped into. Adapters only
+ * translate; what each kind *does* is decided once, in the job machine (job-machine.ts):
+ *
+ * | kind | meaning | the job |
+ * |---|---|---|
+ * | `rejected` | the provider refuses a request our own validation accepted (unknown model, a size or region it lacks, an undocumented code) | excludes this provider, fails over |
+ * | `unauthorized`, `out_of_credit` | our account there cannot be used now | excludes this provider, fails over |
+ * | `rate_limited`, `unavailable`, `timeout`, `protocol` | may pass by itself | fails over, back to it after a round |
+ * | `content_policy` | the content itself is refused | fails |
+ * | `generation_failed` | the task failed upstream (`retryable` says whether elsewhere may do better) | fails over if retryable |
+ * | `canceled`, `not_found` | the provider canceled, expired or forgot the task (it bills nothing more) | fails over |
+ */
 export type UpstreamErrorKind =
-  | "bad_request"
+  | "rejected"
   | "unauthorized"
   | "out_of_credit"
   | "rate_limited"
@@ -35,10 +47,23 @@ export interface UpstreamError {
   providerCode?: string;
 }
 
-/** What an upstream says about a task. */
+/**
+ * What an upstream says about a task. `upstreamStatus` is always the provider's own word,
+ * verbatim (it is kept on the attempt and shown to the user).
+ *
+ * - `pending`: accepted, not started. `running`: generating.
+ * - `paused`: the provider holds the task and may resume it (DashScope `SUSPENDED`): the
+ *   job keeps waiting (a paused task may still bill), the start deadline does not apply.
+ * - `unknown`: a status the adapter does not know. Never terminal, never "running": the job
+ *   keeps polling with backoff until its deadline and never resubmits because of it.
+ * - `completed`: the result URLs; `providerUsage` is the provider's own usage figures,
+ *   verbatim, where it reports any.
+ * - `failed`: see `UpstreamErrorKind` for what each kind does.
+ */
 export type UpstreamTask =
-  | { state: "pending" | "running"; progress: number | null; upstreamStatus: string }
-  | { state: "completed"; urls: string[]; upstreamStatus: string; billedSeconds?: number }
+  | { state: "pending" | "running" | "paused"; progress: number | null; upstreamStatus: string }
+  | { state: "unknown"; progress: null; upstreamStatus: string }
+  | { state: "completed"; urls: string[]; upstreamStatus: string; billedSeconds?: number; providerUsage?: unknown }
   | { state: "failed"; error: UpstreamError; upstreamStatus: string };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: UpstreamError };

@@ -52,14 +52,14 @@ export async function providerRequest(
 /** The default meaning of an HTTP status, before a provider's own codes refine it. */
 export function classifyStatus(status: number, headers: Headers, message: string, nowMs: number): UpstreamError {
   const kinds: Record<number, UpstreamErrorKind> = {
-    400: "bad_request",
+    400: "rejected",
     401: "unauthorized",
     402: "out_of_credit",
     403: "unauthorized",
     404: "not_found",
     408: "timeout",
-    413: "bad_request",
-    422: "bad_request",
+    413: "rejected",
+    422: "rejected",
     429: "rate_limited",
   };
   const kind: UpstreamErrorKind = kinds[status] ?? (status >= 500 ? "unavailable" : "protocol");

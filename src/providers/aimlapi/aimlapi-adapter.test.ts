@@ -84,7 +84,7 @@ describe("AI/ML API generation shapes", () => {
 describe("AI/ML API errors", () => {
   const now = Date.parse("2026-11-24T12:00:00Z");
   it.each([
-    [400, "http400", { kind: "bad_request", retryable: false }],
+    [400, "http400", { kind: "rejected", retryable: false }],
     [401, "http401", { kind: "unauthorized", retryable: false }],
     [403, "http403Credits", { kind: "out_of_credit", retryable: true, httpStatus: 403 }],
     [403, "http403", { kind: "unauthorized", retryable: false }],

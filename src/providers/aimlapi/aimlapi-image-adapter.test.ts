@@ -108,7 +108,7 @@ describe("AI/ML API image adapter over an injected fetch", () => {
 
   it.each([
     [403, "http403Credits", { kind: "out_of_credit", retryable: true }],
-    [400, "http400", { kind: "bad_request", retryable: false }],
+    [400, "http400", { kind: "rejected", retryable: false }],
     [429, "http429", { kind: "rate_limited", retryable: true }],
   ] as const)("maps HTTP %i %s", async (status, name, error) => {
     const result = await aimlapiImageAdapter.submitImages(parse({ size: "1K" }), { callbackUrl: null }, stubContext([{ status, body: fixtures[name] }]));
@@ -118,7 +118,7 @@ describe("AI/ML API image adapter over an injected fetch", () => {
   it("refuses a size it cannot express without calling AI/ML", async () => {
     const seen: Request[] = [];
     const result = await aimlapiImageAdapter.submitImages(parse({ size: "2K" }), { callbackUrl: null }, stubContext([{ status: 200, body: fixtures.url }], seen));
-    expect(result).toMatchObject({ ok: false, error: { kind: "bad_request" } });
+    expect(result).toMatchObject({ ok: false, error: { kind: "rejected" } });
     expect(seen).toHaveLength(0);
   });
 });

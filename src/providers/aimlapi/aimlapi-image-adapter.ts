@@ -119,7 +119,7 @@ export const aimlapiImageAdapter: ImageAdapter = {
     const body = aimlapiImageBody(input);
     if (body === null) {
       // Unreachable through routing, which excludes such sizes (supportsSize).
-      return { ok: false, error: { kind: "bad_request", message: `size ${input.size} cannot be expressed at AI/ML API`, retryable: false } };
+      return { ok: false, error: { kind: "rejected", message: `size ${input.size} cannot be expressed at AI/ML API`, retryable: false } };
     }
     const sent = await providerRequest({ ...context, timeoutMs: Math.max(context.timeoutMs ?? 0, synchronousTimeoutMs) }, "POST", path, { body });
     if (!sent.ok) return sent;

@@ -73,7 +73,7 @@ describe("DashScope task shapes", () => {
 
   it.each([
     ["failedPolicy", { kind: "content_policy", retryable: false, providerCode: "DataInspectionFailed" }],
-    ["failedParameter", { kind: "bad_request", retryable: false, providerCode: "InvalidParameter" }],
+    ["failedParameter", { kind: "rejected", retryable: false, providerCode: "InvalidParameter" }],
     ["failedInternal", { kind: "generation_failed", retryable: true, providerCode: "InternalError.Algo" }],
     ["failedOther", { kind: "generation_failed", retryable: true, providerCode: "SomethingNew" }],
     ["canceled", { kind: "canceled", retryable: false }],
@@ -94,7 +94,7 @@ describe("DashScope errors", () => {
   it.each([
     [400, "http400Arrearage", { kind: "out_of_credit", retryable: true, providerCode: "Arrearage" }],
     [400, "http400Inspection", { kind: "content_policy", retryable: false }],
-    [400, "http400Parameter", { kind: "bad_request", retryable: false }],
+    [400, "http400Parameter", { kind: "rejected", retryable: false }],
     [401, "http401", { kind: "unauthorized", retryable: false }],
     [403, "http403", { kind: "unauthorized", retryable: false, providerCode: "AccessDenied.Unpurchased" }],
     [429, "http429", { kind: "rate_limited", retryable: true }],
@@ -133,7 +133,7 @@ describe("DashScope adapter over an injected fetch", () => {
     expect(seen[0]!.method).toBe("POST");
     expect(seen[0]!.url).toBe(`https://provider.test/api/v1/tasks/${taskId}/cancel`);
     const refused = await dashscopeAdapter.cancel!(taskId, stubContext([{ status: 400, body: fixtures.cancelRefused }]));
-    expect(refused).toMatchObject({ ok: false, error: { kind: "bad_request", retryable: false, providerCode: "UnsupportedOperation" } });
+    expect(refused).toMatchObject({ ok: false, error: { kind: "rejected", retryable: false, providerCode: "UnsupportedOperation" } });
   });
 
   it("passes a Retry-After of a 429 through", async () => {

@@ -106,7 +106,7 @@ function dashscopeFailure(code: string, message: string): UpstreamError {
   const error = (kind: UpstreamError["kind"], retryable: boolean): UpstreamError => ({ kind, message, retryable, ...(code ? { providerCode: code } : {}) });
   if (code.startsWith("DataInspectionFailed")) return error("content_policy", false);
   // Includes InvalidParameter.DataInspection, which the docs also use for unsupported media.
-  if (code.startsWith("InvalidParameter")) return error("bad_request", false);
+  if (code.startsWith("InvalidParameter")) return error("rejected", false);
   if (code.startsWith("InternalError")) return error("generation_failed", true);
   // An undocumented code: assume a model failure that another try may not repeat.
   return error("generation_failed", true);

@@ -78,7 +78,7 @@ describe("EvoLink errors", () => {
     expect(evolinkHttpError(429, new Headers({ "retry-after": "3" }), fixtures.http429, now).retryAfterMs).toBe(3000);
   });
   it("accepts a string error code", () => {
-    expect(evolinkHttpError(400, new Headers(), fixtures.http400String, now)).toMatchObject({ kind: "bad_request", retryable: false });
+    expect(evolinkHttpError(400, new Headers(), fixtures.http400String, now)).toMatchObject({ kind: "rejected", retryable: false });
   });
   it("maps 503 to a retryable unavailable", () => {
     expect(evolinkHttpError(503, new Headers(), fixtures.http503, now)).toMatchObject({ kind: "unavailable", retryable: true, httpStatus: 503 });

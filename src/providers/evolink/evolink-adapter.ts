@@ -83,7 +83,7 @@ function evolinkFailure(code: string, message: string): UpstreamError {
   if (code === "request_cancelled") return { kind: "canceled", message, retryable: false, providerCode: code };
   if (code === "resource_not_found") return { kind: "not_found", message, retryable: false, providerCode: code };
   if (retryableFailureCodes.has(code)) return { kind: "generation_failed", message, retryable: true, providerCode: code };
-  return { kind: "bad_request", message, retryable: false, providerCode: code };
+  return { kind: "rejected", message, retryable: false, providerCode: code };
 }
 
 /** Maps an EvoLink error response. `error.code` is an HTTP number or, on some pages, a string. */

@@ -62,7 +62,7 @@ describe("PixelDojo job shapes", () => {
 
   it("maps failures whose error is a string or an object", () => {
     expect(pixeldojoTask(fixtures.failedString)).toMatchObject({ state: "failed", error: { kind: "generation_failed", message: "Generation failed", retryable: true } });
-    expect(pixeldojoTask(fixtures.failedObject)).toMatchObject({ state: "failed", error: { kind: "bad_request", message: "bad image", retryable: false, providerCode: "invalid_request" } });
+    expect(pixeldojoTask(fixtures.failedObject)).toMatchObject({ state: "failed", error: { kind: "rejected", message: "bad image", retryable: false, providerCode: "invalid_request" } });
   });
 
   it("treats a completion without a URL as a protocol failure and rejects shapes without a status", () => {
@@ -77,8 +77,8 @@ describe("PixelDojo errors", () => {
     [401, "http401", { kind: "unauthorized", retryable: false }],
     [402, "http402", { kind: "out_of_credit", retryable: true, providerCode: "insufficient_credits" }],
     [403, "http403Credits", { kind: "out_of_credit", retryable: true, providerCode: "insufficient_credits" }],
-    [400, "http400", { kind: "bad_request", retryable: false }],
-    [404, "http404Model", { kind: "bad_request", retryable: false, providerCode: "model_not_found" }],
+    [400, "http400", { kind: "rejected", retryable: false }],
+    [404, "http404Model", { kind: "rejected", retryable: false, providerCode: "model_not_found" }],
     [429, "http429", { kind: "rate_limited", retryable: true }],
     [500, "http500", { kind: "unavailable", retryable: true }],
   ] as const)("maps HTTP %i %s", (status, name, expected) => {

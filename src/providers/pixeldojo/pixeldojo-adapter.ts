@@ -76,7 +76,7 @@ export function pixeldojoTask(json: unknown): UpstreamTask | null {
 function pixeldojoFailure(code: string | undefined, message: string): UpstreamError {
   const withCode = code ? { providerCode: code } : {};
   if (code === "insufficient_credits") return { kind: "out_of_credit", message, retryable: true, ...withCode };
-  if (code === "invalid_request") return { kind: "bad_request", message, retryable: false, ...withCode };
+  if (code === "invalid_request") return { kind: "rejected", message, retryable: false, ...withCode };
   // The reason is unknown: another try (elsewhere) may well succeed.
   return { kind: "generation_failed", message, retryable: true, ...withCode };
 }
@@ -93,7 +93,7 @@ export function pixeldojoHttpError(status: number, headers: Headers, body: unkno
     error.retryable = true;
   } else if (code === "model_not_found") {
     // Our model id is wrong for this deployment: no retry at PixelDojo will help.
-    error.kind = "bad_request";
+    error.kind = "rejected";
     error.retryable = false;
   }
   if (error.kind === "rate_limited" && error.retryAfterMs === undefined) {

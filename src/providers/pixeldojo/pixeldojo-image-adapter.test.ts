@@ -81,7 +81,7 @@ describe("PixelDojo image adapter over an injected fetch", () => {
     });
     expect(await pixeldojoImageAdapter.submitImages(parse({}), { callbackUrl: null }, stubContext([{ status: 400, body: fixtures.http400 }]))).toMatchObject({
       ok: false,
-      error: { kind: "bad_request", retryable: false },
+      error: { kind: "rejected", retryable: false },
     });
   });
 

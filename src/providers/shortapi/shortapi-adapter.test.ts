@@ -95,7 +95,7 @@ describe("ShortAPI errors", () => {
     [200, "code402", { kind: "out_of_credit", retryable: true, providerCode: "402" }],
     [200, "codeBalance", { kind: "out_of_credit", retryable: true, message: "Your balance is not enough" }],
     [200, "code429", { kind: "rate_limited", retryable: true }],
-    [200, "code400", { kind: "bad_request", retryable: false }],
+    [200, "code400", { kind: "rejected", retryable: false }],
     [200, "code500", { kind: "unavailable", retryable: true }],
     [502, "code400", { kind: "unavailable", retryable: true, httpStatus: 502 }],
   ] as const)("maps HTTP %i with %s", (status, name, expected) => {
@@ -126,7 +126,7 @@ describe("ShortAPI adapter over an injected fetch", () => {
 
   it("treats a non-zero code under HTTP 200 as an error", async () => {
     const result = await shortapiAdapter.submitVideo(i2vInputSchema.parse({ first_frame: "https://a/1.png" }), { callbackUrl: null }, stubContext([{ status: 200, body: fixtures.code400 }]));
-    expect(result).toMatchObject({ ok: false, error: { kind: "bad_request", retryable: false, httpStatus: 200 } });
+    expect(result).toMatchObject({ ok: false, error: { kind: "rejected", retryable: false, httpStatus: 200 } });
   });
 
   it("queries a job by id", async () => {

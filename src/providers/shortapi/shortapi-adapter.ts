@@ -126,7 +126,7 @@ export function shortapiHttpError(status: number, headers: Headers, body: unknow
   else if (numeric === 402 || /balance|credit/i.test(message)) Object.assign(error, { kind: "out_of_credit", retryable: true });
   else if (numeric === 429) Object.assign(error, { kind: "rate_limited", retryable: true });
   else if (numeric >= 500 && numeric < 600) Object.assign(error, { kind: "unavailable", retryable: true });
-  else Object.assign(error, { kind: "bad_request", retryable: false });
+  else Object.assign(error, { kind: "rejected", retryable: false });
   return error;
 }
 

@@ -2,6 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { afterEach, describe, expect, it } from "vitest";
 import type { JobObject } from "../src/jobs/job-object";
 import type { JobRecord } from "../src/jobs/job-types";
+import type { JobView } from "../src/jobs/job-view";
 import { emulatorLog, emulatorTask, gateway, image, jobStub, resetEmulator, setFaults, submit, waitForJob } from "./helpers";
 
 afterEach(resetEmulator);
@@ -102,7 +103,7 @@ describe("failover", () => {
     ]);
   });
 
-  it("abandons a task stuck at A, completes on B, and ignores A's late success", async () => {
+  it("abandons a task stuck at A and completes with the first result; A's result is billed, never hidden", async () => {
     await setFaults({ provider: "evolink", duration_ms: 3_000 });
     const { json } = await submit({ first_frame: image }, { provider: ["evolink", "shortapi"] });
     const evolinkTask = json.attempts[0]!.upstream_id!;
@@ -110,19 +111,24 @@ describe("failover", () => {
     const stub = jobStub(json.id);
     await runInDurableObject(stub, async (instance: JobObject) => {
       const state = instance as unknown as { job: JobRecord };
-      const attempts = state.job.attempts.map((attempt, index) => (index === 0 ? { ...attempt, start_deadline_at: Date.now() - 1 } : attempt));
-      state.job = { ...state.job, attempts, poll: { ...state.job.poll!, due_at: Date.now() + 60_000 } };
+      const attempts = state.job.attempts.map((attempt, index) => (index === 0 ? { ...attempt, start_deadline_at: Date.now() - 1, due: { tries: 0, due_at: Date.now() + 60_000 } } : attempt));
+      state.job = { ...state.job, attempts };
     });
     await runDurableObjectAlarm(stub);
     const job = await waitForJob(json.id, undefined, 30_000);
     expect(job.status).toBe("completed");
-    expect(job.attempts.map((attempt) => [attempt.provider, attempt.status])).toEqual([["evolink", "abandoned"], ["shortapi", "completed"]]);
-    expect(job.outputs[0]!.sha256).toBe((await emulatorTask(job.attempts[1]!.upstream_id!)).output_sha256[0]);
+    expect(job.attempts.map((attempt) => attempt.provider)).toEqual(["evolink", "shortapi"]);
+    // First finished wins: the outputs are that attempt's file, whichever it was.
+    const winner = job.attempts.find((attempt) => attempt.provider === job.provider)!;
+    expect(job.outputs[0]!.sha256).toBe((await emulatorTask(winner.upstream_id!)).output_sha256[0]);
 
-    // A finishes anyway and calls back: nothing changes, and its result is never used or billed.
+    // A finishes anyway (EvoLink cannot cancel): the job is unchanged but A is counted as billed.
     await waitFor(async () => (await emulatorTask(evolinkTask)).status === "completed");
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect((await gateway(`/v1/jobs/${json.id}`).then((response) => response.json()))).toEqual(job);
+    await runDurableObjectAlarm(stub);
+    await waitFor(async () => (await gateway(`/v1/jobs/${json.id}`).then((response) => response.json() as Promise<JobView>)).usage.billed_attempts === 2);
+    const after = (await gateway(`/v1/jobs/${json.id}`).then((response) => response.json())) as JobView;
+    expect(after.outputs).toEqual(job.outputs);
+    expect(after.attempts.map((attempt) => attempt.status)).toEqual(["completed", "completed"]);
   });
 
   it("cancels an abandoned task upstream where the provider allows it", async () => {
@@ -131,7 +137,7 @@ describe("failover", () => {
     const stub = jobStub(json.id);
     await runInDurableObject(stub, async (instance: JobObject) => {
       const state = instance as unknown as { job: JobRecord };
-      state.job = { ...state.job, attempts: [{ ...state.job.attempts[0]!, start_deadline_at: Date.now() - 1 }], poll: { ...state.job.poll!, due_at: Date.now() + 60_000 } };
+      state.job = { ...state.job, attempts: [{ ...state.job.attempts[0]!, start_deadline_at: Date.now() - 1, due: { tries: 0, due_at: Date.now() + 60_000 } }] };
     });
     await runDurableObjectAlarm(stub);
     expect(await eventTypes(json.id)).toContain("upstream_cancel");

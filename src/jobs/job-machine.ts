@@ -1,18 +1,22 @@
 /**
- * @module jobs/job-machine — the job state machine as a pure function.
+ * @module jobs/job-machine — the job state machine as a pure function, and the one place
+ * where every upstream answer gets its meaning (adapters only translate; see the kinds in
+ * providers/provider-adapter.ts).
  *
  * `transition(job, event, now, policy)` returns the next record; it performs no I/O. The
- * Durable Object feeds it what happened (an upstream answer, a copy result, the deadline)
- * and then does whatever work the new record says is due (see job-schedule.ts).
+ * Durable Object feeds it what happened and then does whatever the record says is due
+ * (job-schedule.ts).
  *
- *   queued ──submitted──▶ running ──observed completed──▶ (copy due) ──copied──▶ completed
- *     │ submit_failed: retryable → next provider (a full round → backoff); else failed
- *     │                  running ── retryable failure / stuck ──▶ resubmit to the next
- *     │                             provider (≤ maxAttempts accepted attempts), else failed
- *     └──── deadline (before any result) ────────────────────────────────────▶ failed
+ *   queued ──create_started──▶ (attempt creating) ──created──▶ running ──completed──▶ copy ──▶ completed
+ *     │ create_failed: a refusal excludes the provider; a transient one moves on (a round → backoff)
+ *     │ create_lost: re-sent with the same idempotency key, or `outcome_unknown` and move on
+ *     │                     running ── failed / canceled / forgotten / stuck ──▶ next provider
+ *     │                     (an attempt walked away from is still read: first finished wins)
+ *     └──── deadline (before any result) ────────────────────────────────────────────▶ failed
  */
 import { backoffDelay } from "../lib/backoff";
 import type { ProviderId, UpstreamError, UpstreamTask } from "../providers/provider-adapter";
+import { abandoned, liveIndex, mayBill, nextProvider, refusals, settleAttempts, usageOf, withAttempt } from "./job-attempts";
 import type { Attempt, JobError, JobOutput, JobRecord } from "./job-types";
 import { terminalStatuses, videoInput } from "./job-types";
 
@@ -20,7 +24,9 @@ export interface MachinePolicy {
   submit: { baseMs: number; maxMs: number; maxTries: number };
   poll: { baseMs: number; maxMs: number };
   copy: { baseMs: number; maxMs: number; maxTries: number };
-  /** Upstream attempts that were accepted (and may be billed) per job. */
+  /** Sends of one create with the same idempotency key before its outcome is called unknown. */
+  createResends: number;
+  /** Attempts that may be billed upstream, per job. */
   maxAttempts: number;
   random: () => number;
 }
@@ -29,30 +35,34 @@ export const defaultPolicy: MachinePolicy = {
   submit: { baseMs: 1_000, maxMs: 60_000, maxTries: 6 },
   poll: { baseMs: 1_000, maxMs: 15_000 },
   copy: { baseMs: 1_000, maxMs: 30_000, maxTries: 5 },
+  createResends: 4,
   maxAttempts: 3,
   random: Math.random,
 };
 
+type Polling = { baseMs: number; maxMs: number };
+
 export type JobEvent =
-  | { type: "submitted"; provider: ProviderId; upstreamId: string; task: UpstreamTask; startDeadlineMs: number; polling: { baseMs: number; maxMs: number }; estimatedCostUsd: number | null }
-  | { type: "submit_failed"; provider: ProviderId; error: UpstreamError }
+  | { type: "create_started"; provider: ProviderId; idempotencyKey: string; startDeadlineMs: number; polling: Polling; estimatedCostUsd: number | null; recoverAfterMs: number }
+  | { type: "created"; index: number; upstreamId: string; task: UpstreamTask }
+  | { type: "create_failed"; index: number; error: UpstreamError }
+  | { type: "create_lost"; index: number; resend: boolean; error: UpstreamError }
   | { type: "submit_deferred"; until: number }
-  | { type: "observed"; task: UpstreamTask; polling?: { baseMs: number; maxMs: number } }
-  | { type: "poll_failed"; error: UpstreamError }
-  | { type: "poll_deferred"; until: number }
-  | { type: "hint" }
-  | { type: "stuck" }
+  | { type: "observed"; index: number; task: UpstreamTask }
+  | { type: "poll_failed"; index: number; error: UpstreamError }
+  | { type: "poll_deferred"; index: number; until: number }
+  | { type: "callback"; provider: ProviderId; upstreamId: string | null }
+  | { type: "cancel_sent"; index: number }
+  | { type: "stuck"; index: number }
   | { type: "output_copied"; output: JobOutput }
   | { type: "copy_failed"; error: JobError }
   | { type: "deadline" }
   | { type: "cancel" };
 
-/** Failures the same provider may get over by itself (worth retrying there later). */
+/** Failures the same provider may get over by itself (it is tried again after a round). */
 const transientKinds = new Set(["rate_limited", "unavailable", "timeout", "protocol"]);
-/** Failures no other provider will fix either: the request itself is the problem. */
-const requestKinds = new Set(["rejected", "content_policy"]);
 
-export function isTerminal(job: JobRecord): boolean {
+export function isTerminal(job: Pick<JobRecord, "status">): boolean {
   return terminalStatuses.has(job.status);
 }
 
@@ -64,186 +74,255 @@ function jobError(error: UpstreamError, prefix = ""): JobError {
   return { code: `upstream_${error.kind}`, message: prefix + error.message, retryable: error.retryable };
 }
 
-export function currentAttempt(job: JobRecord): Attempt | undefined {
-  return job.attempts[job.attempts.length - 1];
+/** Ends the job; every attempt stops being read, the live one is abandoned (and canceled). */
+function finish(job: JobRecord, status: "failed" | "canceled", error: JobError | null, now: number): JobRecord {
+  const stamp = iso(now);
+  const attempts = settleAttempts(job, stamp, status === "failed" ? error : null);
+  const ended = { ...job, attempts, status, error, submit: null, copy: null, updated_at: stamp, completed_at: stamp };
+  return { ...ended, usage: usageOf(ended, true) };
 }
 
-function replaceLastAttempt(job: JobRecord, change: Partial<Attempt>): Attempt[] {
-  const attempts = job.attempts.slice();
-  const last = attempts[attempts.length - 1];
-  if (last) attempts[attempts.length - 1] = { ...last, ...change };
-  return attempts;
-}
-
-function fail(job: JobRecord, error: JobError, now: number): JobRecord {
-  return { ...job, status: "failed", error, submit: null, poll: null, copy: null, updated_at: iso(now), completed_at: iso(now) };
-}
-
-/** Accepted attempts so far (each may be billed upstream). */
-function acceptedAttempts(job: JobRecord): number {
-  return job.attempts.filter((attempt) => attempt.upstream_id !== null).length;
+/** The next read of an attempt's task; none past the deadline of a job that is already over. */
+function readAgain(job: JobRecord, attempt: Attempt, tries: number, now: number, policy: MachinePolicy, atLeastMs = 0): Attempt["due"] {
+  const dueAt = now + Math.max(atLeastMs, backoffDelay(tries + 1, { ...(attempt.polling ?? policy.poll), random: policy.random }));
+  return isTerminal(job) && dueAt > job.deadline_at ? null : { tries, due_at: dueAt };
 }
 
 /**
- * The index of the next provider to try after the current one, skipping the ones this
- * job gave up on; `wrapped` when it went round the list (time to back off).
+ * The live attempt `index` is over without a result (`status`): the next create goes to the
+ * next provider, unless the error is final, no provider is left or the attempts are spent.
+ * `exclude` keeps this provider out for the rest of the job.
  */
-function nextProvider(job: JobRecord, skip: readonly ProviderId[], after = job.provider_cursor): { index: number; wrapped: boolean } | null {
-  const count = job.providers.length;
-  for (let step = 1; step <= count; step++) {
-    const index = (after + step) % count;
-    if (!skip.includes(job.providers[index]!)) return { index, wrapped: after + step >= count };
-  }
-  return null;
-}
-
-/** After an accepted attempt failed retryably or got stuck: resubmit elsewhere, or fail. */
-function resubmitOrFail(job: JobRecord, attemptStatus: Attempt["status"], error: JobError, now: number, policy: MachinePolicy): JobRecord {
+function moveOn(job: JobRecord, index: number, status: Attempt["status"], error: JobError, now: number, policy: MachinePolicy, exclude: boolean): JobRecord {
   const stamp = iso(now);
-  const attempts = replaceLastAttempt(job, { status: attemptStatus, ended_at: stamp, error });
-  const base = { ...job, attempts, poll: null, updated_at: stamp };
-  const next = nextProvider(job, job.skip_providers);
-  const others = next !== null && (job.providers[next.index] !== currentAttempt(job)?.provider || job.providers.length === 1);
-  if (!error.retryable || !others || acceptedAttempts(job) >= policy.maxAttempts) {
-    return fail(base, error, now);
+  const attempt = job.attempts[index]!;
+  const ended: Attempt = status === "abandoned" ? abandoned(attempt, stamp, error, true) : { ...attempt, status, ended_at: stamp, error, due: null };
+  const skip = exclude && !job.skip_providers.includes(attempt.provider) ? [...job.skip_providers, attempt.provider] : job.skip_providers;
+  const base: JobRecord = { ...job, attempts: withAttempt(job, index, ended), skip_providers: skip, updated_at: stamp };
+  const next = nextProvider(base, skip, Math.max(0, job.providers.indexOf(attempt.provider)));
+  if (!error.retryable || next === null) {
+    const all = next === null && base.attempts.some((other) => other.status === "failed" && other.provider !== attempt.provider);
+    return finish(base, "failed", all ? { ...error, message: `Every eligible provider refused or failed this job (${refusals(base)}).` } : error, now);
   }
-  return { ...base, provider_cursor: next!.index, submit: { tries: 0, due_at: now } };
+  if (base.attempts.filter(mayBill).length >= policy.maxAttempts) return finish(base, "failed", error, now);
+  return { ...base, provider_cursor: next.index, submit: { tries: 0, due_at: now }, usage: usageOf(base, false) };
 }
 
-/** Applies an upstream observation (from a create answer or a poll). */
-function observe(job: JobRecord, task: UpstreamTask, now: number, policy: MachinePolicy, polling: { baseMs: number; maxMs: number }, resetPollTries: boolean): JobRecord {
+/** Applies an upstream observation of attempt `index`. */
+function observe(job: JobRecord, index: number, task: UpstreamTask, now: number, policy: MachinePolicy): JobRecord {
   const stamp = iso(now);
-  if (task.state === "pending" || task.state === "running") {
-    const tries = resetPollTries ? 0 : (job.poll?.tries ?? 0) + 1;
-    const progress = task.progress ?? job.progress ?? 0;
-    const seen = currentAttempt(job)?.seen_running || task.state === "running";
-    return {
-      ...job,
-      status: "running",
-      progress: Math.max(job.progress ?? 0, Math.min(99, progress)),
-      attempts: replaceLastAttempt(job, { status: "running", upstream_status: task.upstreamStatus, seen_running: seen }),
-      poll: { tries, due_at: now + backoffDelay(tries + 1, { ...polling, random: policy.random }) },
-      updated_at: stamp,
-    };
+  const attempt = job.attempts[index]!;
+  const live = index === liveIndex(job);
+  const seen = Boolean(attempt.seen_running) || task.state === "running" || task.state === "completed";
+  const noted: Attempt = { ...attempt, upstream_status: task.upstreamStatus, upstream_state: task.state, seen_running: seen };
+  switch (task.state) {
+    case "pending":
+    case "running":
+    case "paused":
+    case "unknown": {
+      // Never terminal, never a reason to resubmit: read again with backoff until the deadline.
+      const tries = (attempt.due?.tries ?? 0) + 1;
+      const updated = { ...noted, due: readAgain(job, attempt, tries, now, policy) };
+      if (!live) return { ...job, attempts: withAttempt(job, index, updated) };
+      const progress = task.progress ?? job.progress ?? 0;
+      return { ...job, status: "running", progress: Math.max(job.progress ?? 0, Math.min(99, progress)), attempts: withAttempt(job, index, updated), updated_at: stamp };
+    }
+    case "completed": {
+      const billed: Attempt = { ...noted, status: live || attempt.status === "abandoned" ? "completed" : attempt.status, ended_at: stamp, due: null, billed: true, billed_seconds: task.billedSeconds ?? null, provider_usage: task.providerUsage, cancel_due: false };
+      let attempts = withAttempt(job, index, billed);
+      if (job.copy || isTerminal(job)) {
+        // Another attempt's result is used (or the job is over): this one is only paid for.
+        const base = { ...job, attempts, updated_at: stamp };
+        return { ...base, usage: usageOf(base, isTerminal(job)) };
+      }
+      // First finished wins: a live attempt still working is walked away from.
+      const current = liveIndex(job);
+      if (current >= 0 && current !== index) attempts = attempts.map((other, at) => (at === current ? abandoned(other, stamp, null, true) : other));
+      const base: JobRecord = {
+        ...job,
+        status: "running",
+        progress: 99,
+        attempts,
+        submit: null,
+        usage: { ...job.usage, billed_seconds: task.billedSeconds ?? videoInput(job)?.duration ?? null, images: videoInput(job) ? null : task.urls.length },
+        copy: { attempt: index, urls: task.urls, tries: 0, due_at: now, done: [] },
+        updated_at: stamp,
+      };
+      return { ...base, usage: usageOf(base, false) };
+    }
+    case "failed": {
+      if (!live) return { ...job, attempts: withAttempt(job, index, { ...noted, ended_at: attempt.ended_at ?? stamp, due: null, cancel_due: false }) };
+      const base = { ...job, attempts: withAttempt(job, index, noted) };
+      const kind = task.error.kind;
+      // The provider canceled, expired or forgot the task: it bills nothing more, so another may try.
+      if (kind === "canceled" || kind === "not_found") return moveOn(base, index, "failed", { ...jobError(task.error), retryable: true }, now, policy, false);
+      if (kind === "rejected") return moveOn(base, index, "failed", { ...jobError(task.error), retryable: true }, now, policy, true);
+      return moveOn(base, index, "failed", jobError(task.error), now, policy, false);
+    }
   }
-  if (task.state === "completed") {
-    return {
-      ...job,
-      status: "running",
-      progress: 99,
-      attempts: replaceLastAttempt(job, { status: "completed", upstream_status: task.upstreamStatus, ended_at: stamp, seen_running: true }),
-      usage: {
-        ...job.usage,
-        billed_seconds: task.billedSeconds ?? videoInput(job)?.duration ?? null,
-        images: videoInput(job) ? null : task.urls.length,
-      },
-      poll: null,
-      copy: { urls: task.urls, tries: 0, due_at: now, done: [] },
-      updated_at: stamp,
-    };
-  }
-  if (task.state !== "failed") return job;
-  const error = jobError(task.error);
-  const withStatus = { ...job, attempts: replaceLastAttempt(job, { upstream_status: task.upstreamStatus }) };
-  return resubmitOrFail(withStatus, "failed", error, now, policy);
 }
 
-/** The polling cadence of the current attempt (stored with it when it was accepted). */
-function pollingOf(job: JobRecord, policy: MachinePolicy): { baseMs: number; maxMs: number } {
-  return job.polling ?? policy.poll;
+/** A callback named a task none of the attempts knows: adopt it, or keep it as walked away from. */
+function adopt(job: JobRecord, provider: ProviderId, upstreamId: string, now: number): JobRecord {
+  const stamp = iso(now);
+  const candidates = job.attempts.map((attempt, index) => ({ attempt, index })).filter(({ attempt }) => attempt.provider === provider && attempt.upstream_id === null && (attempt.status === "outcome_unknown" || attempt.status === "creating"));
+  const found = candidates.find(({ attempt }) => attempt.status === "creating") ?? candidates[candidates.length - 1];
+  const terminal = isTerminal(job);
+  const free = !terminal && !job.copy && liveIndex(job) < 0;
+  const due = { tries: 0, due_at: now };
+  if (found && (free || found.attempt.status === "creating")) {
+    const adopted: Attempt = { ...found.attempt, upstream_id: upstreamId, status: "running", error: null, ended_at: null, due };
+    return { ...job, status: "running", submit: null, attempts: withAttempt(job, found.index, adopted), updated_at: stamp };
+  }
+  // Someone else is working on the job (or it is over): the orphan is canceled where possible
+  // and, while the job runs, read in case it finishes first.
+  const orphan: Attempt = found
+    ? { ...found.attempt, upstream_id: upstreamId, status: "abandoned", ended_at: found.attempt.ended_at ?? stamp, cancel_due: true, due: terminal ? null : due }
+    : { provider, upstream_id: upstreamId, status: "abandoned", upstream_status: null, started_at: stamp, ended_at: stamp, error: null, cancel_due: true, due: terminal ? null : due };
+  const attempts = found ? withAttempt(job, found.index, orphan) : [...job.attempts, orphan];
+  const base = { ...job, attempts, updated_at: stamp };
+  return { ...base, usage: usageOf(base, terminal) };
 }
 
 /**
  * The next job record after `event` at time `now`. Events that no longer apply (a late
- * poll answer after completion, a hint for a terminal job) return the same object.
+ * answer after completion, a hint for a terminal job) return the same object.
  * @example transition(job, { type: "deadline" }, Date.now(), defaultPolicy).status // "failed"
  */
 export function transition(job: JobRecord, event: JobEvent, now: number, policy: MachinePolicy = defaultPolicy): JobRecord {
-  if (isTerminal(job)) return job;
   const stamp = iso(now);
+  if (event.type === "callback" && event.upstreamId !== null && !job.attempts.some((attempt) => attempt.upstream_id === event.upstreamId && attempt.provider === event.provider)) {
+    return adopt(job, event.provider, event.upstreamId, now); // recorded even once the job is over
+  }
+  if (event.type === "cancel_sent") {
+    const attempt = job.attempts[event.index];
+    return attempt?.cancel_due ? { ...job, attempts: withAttempt(job, event.index, { cancel_due: false }) } : job;
+  }
+  if (isTerminal(job)) {
+    // Only reads of tasks walked away from go on (to learn whether they were billed).
+    const reads = event.type === "observed" || event.type === "poll_failed" || event.type === "poll_deferred" || event.type === "callback";
+    if (!reads || ("index" in event && job.attempts[event.index]?.status !== "abandoned")) return job;
+  }
   switch (event.type) {
-    case "submitted": {
-      if (!job.submit) return job;
+    case "create_started": {
+      if (!job.submit || liveIndex(job) >= 0) return job;
       const attempt: Attempt = {
         provider: event.provider,
-        upstream_id: event.upstreamId,
-        status: "running",
-        upstream_status: event.task.upstreamStatus,
+        upstream_id: null,
+        status: "creating",
+        upstream_status: null,
         started_at: stamp,
         ended_at: null,
         error: null,
-        start_deadline_at: now + event.startDeadlineMs,
-        seen_running: false,
-      };
-      const accepted: JobRecord = {
-        ...job,
-        status: "running",
-        submit: null,
-        provider_cursor: Math.max(0, job.providers.indexOf(event.provider)),
-        attempts: [...job.attempts, attempt],
+        idempotency_key: event.idempotencyKey,
+        create_tries: 1,
         polling: event.polling,
-        usage: { ...job.usage, estimated_cost_usd: event.estimatedCostUsd },
-        updated_at: stamp,
+        estimated_cost_usd: event.estimatedCostUsd,
+        // If this instance dies before the answer, the alarm recovers the create then.
+        due: { tries: 0, due_at: now + event.recoverAfterMs },
+        start_deadline_at: now + event.startDeadlineMs,
       };
-      return observe(accepted, event.task, now, policy, event.polling, true);
+      const base: JobRecord = { ...job, submit: null, provider_cursor: Math.max(0, job.providers.indexOf(event.provider)), attempts: [...job.attempts, attempt], updated_at: stamp };
+      return { ...base, usage: usageOf(base, false) };
     }
-    case "submit_failed": {
-      if (!job.submit) return job;
+    case "created": {
+      const attempt = job.attempts[event.index];
+      if (!attempt || attempt.upstream_id !== null) return job;
+      if (attempt.status !== "creating") {
+        // Walked away from while its create was in flight: known now, so it can be canceled and read.
+        const orphan = { ...attempt, upstream_id: event.upstreamId, status: "abandoned" as const, cancel_due: true, due: { tries: 0, due_at: now } };
+        return { ...job, attempts: withAttempt(job, event.index, orphan), updated_at: stamp };
+      }
+      const accepted = { ...job, status: "running" as const, attempts: withAttempt(job, event.index, { upstream_id: event.upstreamId, status: "running", due: null }), updated_at: stamp };
+      return observe(accepted, event.index, event.task, now, policy);
+    }
+    case "create_failed": {
+      const attempt = job.attempts[event.index];
+      if (!attempt || attempt.status !== "creating") return job;
       const error = jobError(event.error);
-      const attempt: Attempt = { provider: event.provider, upstream_id: null, status: "failed", upstream_status: null, started_at: stamp, ended_at: stamp, error };
-      const base = { ...job, attempts: [...job.attempts, attempt], provider_cursor: Math.max(0, job.providers.indexOf(event.provider)), updated_at: stamp };
-      if (requestKinds.has(event.error.kind)) return fail(base, error, now);
-      const tries = job.submit.tries + 1;
-      // A provider that refused for lack of credit or a bad key is not tried again by this job.
-      const skip = transientKinds.has(event.error.kind) ? job.skip_providers : [...job.skip_providers, event.provider];
-      const next = nextProvider(base, skip);
+      if (event.error.kind === "content_policy") return finish({ ...job, attempts: withAttempt(job, event.index, { status: "failed", ended_at: stamp, error, due: null }) }, "failed", error, now);
+      const transient = transientKinds.has(event.error.kind);
+      const tries = (job.attempts.filter((other) => other.upstream_id === null && other.status === "failed").length) + 1;
+      const ended = { ...job, attempts: withAttempt(job, event.index, { status: "failed", ended_at: stamp, error, due: null }), updated_at: stamp };
+      // A refusal (the request, the key, the credit) keeps this provider out for the rest of the job.
+      const skip = transient || ended.skip_providers.includes(attempt.provider) ? ended.skip_providers : [...ended.skip_providers, attempt.provider];
+      const next = nextProvider(ended, skip);
       if (!next || tries >= policy.submit.maxTries) {
-        const suffix = next ? ` (gave up after ${tries} tries)` : "";
-        return fail({ ...base, skip_providers: skip }, { ...error, message: error.message + suffix }, now);
+        const message = next ? `${error.message} (gave up after ${tries} tries)` : ended.attempts.some((other) => other.provider !== attempt.provider) ? `Every eligible provider refused this job (${refusals(ended)}).` : error.message;
+        return finish({ ...ended, skip_providers: skip }, "failed", { ...error, message, retryable: transient }, now);
       }
       // Fail over at once while untried providers remain; after a full round, back off.
       const backoff = Math.max(event.error.retryAfterMs ?? 0, backoffDelay(tries, { ...policy.submit, random: policy.random }));
       const delay = next.wrapped || job.providers.length === 1 ? backoff : 0;
-      return { ...base, skip_providers: skip, provider_cursor: next.index, submit: { tries, due_at: now + delay } };
+      const base: JobRecord = { ...ended, skip_providers: skip, provider_cursor: next.index, submit: { tries, due_at: now + delay } };
+      return { ...base, usage: usageOf(base, false) };
+    }
+    case "create_lost": {
+      const attempt = job.attempts[event.index];
+      if (!attempt || attempt.status !== "creating") return job;
+      const tries = attempt.create_tries ?? 1;
+      if (event.resend && tries < policy.createResends) {
+        // Sent again with the same key: the provider answers with the task it made, if any.
+        const due = { tries, due_at: now + backoffDelay(tries, { ...policy.submit, random: policy.random }) };
+        return { ...job, attempts: withAttempt(job, event.index, { due, create_tries: tries + 1 }), updated_at: stamp };
+      }
+      const error = jobError(event.error, "the create's answer never arrived; the task may exist: ");
+      return moveOn(job, event.index, "outcome_unknown", { ...error, retryable: true }, now, policy, false);
     }
     case "submit_deferred": {
       if (!job.submit) return job;
       return { ...job, submit: { ...job.submit, due_at: Math.max(now + 1, event.until) } };
     }
     case "observed": {
-      if (job.status !== "running" || job.copy || job.submit || currentAttempt(job)?.status !== "running") return job;
-      return observe(job, event.task, now, policy, pollingOf(job, policy), false);
+      const attempt = job.attempts[event.index];
+      if (!attempt?.due || attempt.upstream_id === null || (attempt.status !== "running" && attempt.status !== "abandoned")) return job;
+      return observe(job, event.index, event.task, now, policy);
     }
     case "poll_failed": {
-      if (job.status !== "running" || !job.poll) return job;
+      const attempt = job.attempts[event.index];
+      if (!attempt?.due || attempt.upstream_id === null) return job;
       if (event.error.kind === "not_found" || event.error.kind === "unauthorized") {
-        return resubmitOrFail(job, "failed", jobError(event.error, "the provider no longer knows the task: "), now, policy);
+        if (attempt.status !== "running") return { ...job, attempts: withAttempt(job, event.index, { due: null }) };
+        return moveOn(job, event.index, "failed", { ...jobError(event.error, "the provider no longer knows the task: "), retryable: true }, now, policy, false);
       }
-      const tries = job.poll.tries + 1;
-      const delay = Math.max(event.error.retryAfterMs ?? 0, backoffDelay(tries + 1, { ...pollingOf(job, policy), random: policy.random }));
-      return { ...job, poll: { tries, due_at: now + delay }, updated_at: stamp };
+      const tries = attempt.due.tries + 1;
+      return { ...job, attempts: withAttempt(job, event.index, { due: readAgain(job, attempt, tries, now, policy, event.error.retryAfterMs) }), updated_at: stamp };
     }
     case "poll_deferred": {
-      // The provider's account-wide read budget is spent: read at the reserved slot.
-      if (job.status !== "running" || !job.poll) return job;
-      // The slot is reserved for this job: it reads then without asking again.
-      return { ...job, poll: { ...job.poll, due_at: Math.max(now + 1, event.until), reserved: true } };
+      // The provider's account-wide read budget is spent: read at the slot reserved for this attempt.
+      const attempt = job.attempts[event.index];
+      if (!attempt?.due) return job;
+      return { ...job, attempts: withAttempt(job, event.index, { due: { ...attempt.due, due_at: Math.max(now + 1, event.until), reserved: true } }) };
     }
-    case "hint": {
-      if (job.status !== "running" || !job.poll) return job;
-      return { ...job, poll: { ...job.poll, due_at: now } };
+    case "callback": {
+      // Only a hint: every attempt it may be about is read now, with our own key.
+      let changed = false;
+      const attempts = job.attempts.map((attempt) => {
+        if (!attempt.due || attempt.upstream_id === null || attempt.provider !== event.provider) return attempt;
+        if (event.upstreamId !== null && attempt.upstream_id !== event.upstreamId) return attempt;
+        changed = true;
+        return { ...attempt, due: { ...attempt.due, due_at: Math.min(attempt.due.due_at, now) } };
+      });
+      return changed ? { ...job, attempts } : job;
     }
     case "stuck": {
-      const attempt = currentAttempt(job);
-      if (!attempt || attempt.status !== "running" || attempt.seen_running || !job.poll || (attempt.start_deadline_at ?? Infinity) > now) return job;
+      const attempt = job.attempts[event.index];
+      if (!attempt || event.index !== liveIndex(job) || attempt.status !== "running" || attempt.seen_running || attempt.upstream_state === "paused" || (attempt.start_deadline_at ?? Infinity) > now) return job;
+      const next = nextProvider(job, job.skip_providers, Math.max(0, job.providers.indexOf(attempt.provider)));
+      if (!next || job.providers[next.index] === attempt.provider) {
+        // Nowhere else to go: resubmitting to the same provider would pay twice. Keep waiting.
+        return { ...job, attempts: withAttempt(job, event.index, { start_deadline_at: null }) };
+      }
       const error: JobError = { code: "upstream_stuck", message: `${attempt.provider} did not start the task in time.`, retryable: true };
-      return resubmitOrFail(job, "abandoned", error, now, policy);
+      return moveOn(job, event.index, "abandoned", error, now, policy, false);
     }
     case "output_copied": {
       if (!job.copy || job.copy.done.some((output) => output.index === event.output.index)) return job;
       const done = [...job.copy.done, event.output].sort((a, b) => a.index - b.index);
       if (done.length < job.copy.urls.length) return { ...job, copy: { ...job.copy, done }, updated_at: stamp };
-      return { ...job, status: "completed", progress: 100, outputs: done, copy: null, updated_at: stamp, completed_at: stamp };
+      const completed: JobRecord = { ...job, status: "completed", progress: 100, outputs: done, copy: null, submit: null, updated_at: stamp, completed_at: stamp };
+      const attempts = settleAttempts(completed, stamp, null);
+      return { ...completed, attempts, usage: usageOf({ ...completed, attempts }, true) };
     }
     case "copy_failed": {
       if (!job.copy) return job;
@@ -251,20 +330,22 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
       if (event.error.retryable && tries < policy.copy.maxTries) {
         return { ...job, copy: { ...job.copy, tries, due_at: now + backoffDelay(tries, { ...policy.copy, random: policy.random }) }, updated_at: stamp };
       }
-      return fail(job, event.error, now);
+      // The provider's file could not be stored whole (the attempt stays billed): try elsewhere.
+      const index = job.copy.attempt;
+      const next = nextProvider(job, job.skip_providers, Math.max(0, job.providers.indexOf(job.attempts[index]?.provider ?? job.providers[0]!)));
+      const spent = job.attempts.filter(mayBill).length >= policy.maxAttempts;
+      if (!event.error.retryable || next === null || spent) return finish({ ...job, copy: null }, "failed", event.error, now);
+      const base = { ...job, copy: null, progress: Math.min(job.progress ?? 0, 98), provider_cursor: next.index, submit: { tries: 0, due_at: now }, updated_at: stamp };
+      return { ...base, attempts: withAttempt(base, index, { error: event.error }) };
     }
-    case "cancel": {
-      const attempts = currentAttempt(job)?.status === "running" ? replaceLastAttempt(job, { status: "abandoned", ended_at: stamp }) : job.attempts;
-      return { ...job, attempts, status: "canceled", submit: null, poll: null, copy: null, updated_at: stamp, completed_at: stamp };
-    }
+    case "cancel":
+      return finish(job, "canceled", null, now);
     case "deadline": {
       // Once the upstream has delivered, the deadline no longer applies: the result is paid
       // for, and the copy has its own bounded retries.
       if (job.copy || now < job.deadline_at) return job;
       const seconds = Math.round((job.deadline_at - Date.parse(job.created_at)) / 1000);
-      const error: JobError = { code: "deadline_exceeded", message: `The job did not finish within its ${seconds} s deadline.`, retryable: true };
-      const attempts = currentAttempt(job)?.status === "running" ? replaceLastAttempt(job, { status: "abandoned", ended_at: stamp, error }) : job.attempts;
-      return fail({ ...job, attempts }, error, now);
+      return finish(job, "failed", { code: "deadline_exceeded", message: `The job did not finish within its ${seconds} s deadline.`, retryable: true }, now);
     }
   }
 }

@@ -3,34 +3,64 @@
  *
  * One alarm per Durable Object, set to the earliest due item; nothing else is stored.
  */
-import { currentAttempt, isTerminal } from "./job-machine";
+import { liveIndex } from "./job-attempts";
+import { isTerminal } from "./job-machine";
 import type { JobRecord } from "./job-types";
 
-export type DueWork = "copy" | "submit" | "poll" | "stuck" | "deadline";
+export type DueWork =
+  | { kind: "copy" }
+  | { kind: "deadline" }
+  | { kind: "submit" }
+  /** Re-send (same idempotency key) or give up on a create whose answer was lost. */
+  | { kind: "recover_create"; index: number }
+  | { kind: "poll"; index: number }
+  | { kind: "stuck"; index: number }
+  /** An upstream cancel owed for an attempt walked away from (sent once, even after the end). */
+  | { kind: "cancel_upstream"; index: number };
 
-/** When the current attempt counts as stuck, if it can still get stuck. */
-function stuckAt(job: JobRecord): number | undefined {
-  const attempt = currentAttempt(job);
-  if (!attempt || attempt.status !== "running" || attempt.seen_running || !job.poll) return undefined;
-  return attempt.start_deadline_at ?? undefined;
+/** When the live attempt counts as stuck, if it can still get stuck. */
+function stuckAt(job: JobRecord): { index: number; at: number } | undefined {
+  const index = liveIndex(job);
+  const attempt = job.attempts[index];
+  if (!attempt || attempt.status !== "running" || attempt.seen_running || attempt.upstream_state === "paused" || !attempt.start_deadline_at) return undefined;
+  return { index, at: attempt.start_deadline_at };
+}
+
+/** Every timed item of the job: [time, work]. */
+function timed(job: JobRecord): Array<[number, DueWork]> {
+  const items: Array<[number, DueWork]> = [];
+  job.attempts.forEach((attempt, index) => {
+    if (attempt.cancel_due) items.push([0, { kind: "cancel_upstream", index }]);
+    // Once the job is over, tasks walked away from are still read (billing, until the deadline).
+    if (isTerminal(job) && attempt.due && attempt.status === "abandoned") items.push([attempt.due.due_at, { kind: "poll", index }]);
+  });
+  if (isTerminal(job)) return items;
+  if (job.copy) items.push([job.copy.due_at, { kind: "copy" }]);
+  else items.push([job.deadline_at, { kind: "deadline" }]);
+  if (job.submit) items.push([job.submit.due_at, { kind: "submit" }]);
+  job.attempts.forEach((attempt, index) => {
+    if (!attempt.due) return;
+    items.push([attempt.due.due_at, attempt.status === "creating" ? { kind: "recover_create", index } : { kind: "poll", index }]);
+  });
+  const stuck = stuckAt(job);
+  if (stuck) items.push([stuck.at, { kind: "stuck", index: stuck.index }]);
+  return items;
 }
 
 /** The earliest time anything is due, or null when the job needs no further wake-up. */
 export function nextWakeAt(job: JobRecord): number | null {
-  if (isTerminal(job)) return null;
-  const times = [job.copy?.due_at, job.submit?.due_at, job.poll?.due_at, stuckAt(job), job.copy ? undefined : job.deadline_at];
-  const due = times.filter((time): time is number => time !== undefined);
-  return due.length === 0 ? null : Math.min(...due);
+  const times = timed(job).map(([at]) => at);
+  return times.length === 0 ? null : Math.min(...times);
 }
 
-/** The work due at `now`, most important first (a finished result before anything else). */
-export function dueWork(job: JobRecord, now: number): DueWork | null {
-  if (isTerminal(job)) return null;
-  if (job.copy && job.copy.due_at <= now) return "copy";
-  if (!job.copy && job.deadline_at <= now) return "deadline";
-  if (job.submit && job.submit.due_at <= now) return "submit";
-  if (job.poll && job.poll.due_at <= now) return "poll";
-  const stuck = stuckAt(job);
-  if (stuck !== undefined && stuck <= now) return "stuck";
-  return null;
+/**
+ * The work due at `now`, most important first: owed cancels, a finished result, the
+ * deadline, then the rest in time order. `busy` lists creates in flight in this instance
+ * (their recovery is not due while their answer can still come).
+ */
+export function dueWork(job: JobRecord, now: number, busy: ReadonlySet<number> = new Set()): DueWork | null {
+  const rank: Record<DueWork["kind"], number> = { cancel_upstream: 0, copy: 1, deadline: 2, recover_create: 3, submit: 4, poll: 5, stuck: 6 };
+  const due = timed(job).filter(([at, work]) => at <= now && !("index" in work && work.kind !== "cancel_upstream" && busy.has(work.index)));
+  due.sort((a, b) => rank[a[1].kind] - rank[b[1].kind] || a[0] - b[0]);
+  return due[0]?.[1] ?? null;
 }

@@ -11,9 +11,13 @@ interface Subscriber {
   keepAlive: ReturnType<typeof setInterval>;
 }
 
-/** Formats one SSE message carrying the job object. */
-export function sseJobMessage(job: unknown): string {
-  return `event: job\ndata: ${JSON.stringify(job)}\n\n`;
+/**
+ * Formats one SSE message carrying the job object; its `id:` is the job's `sequence`, so a
+ * client that reconnects with `Last-Event-ID` is not sent a state it has already seen.
+ */
+export function sseJobMessage(job: { sequence?: number }): string {
+  const id = job.sequence === undefined ? "" : `id: ${job.sequence}\n`;
+  return `${id}event: job\ndata: ${JSON.stringify(job)}\n\n`;
 }
 
 export class JobStreamHub {
@@ -21,8 +25,11 @@ export class JobStreamHub {
 
   constructor(private readonly keepAliveMs: number) {}
 
-  /** A streaming response that starts with `current` (and ends at once if terminal). */
-  open(current: unknown, terminal: boolean): Response {
+  /**
+   * A streaming response that starts with `current` — unless `lastSeen` (the client's
+   * `Last-Event-ID`) says it has that state already — and ends at once if terminal.
+   */
+  open(current: { sequence?: number }, terminal: boolean, lastSeen: number | null = null): Response {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
     const subscriber: Subscriber = {
@@ -30,7 +37,8 @@ export class JobStreamHub {
       keepAlive: setInterval(() => this.write(subscriber, ": keep-alive\n\n"), this.keepAliveMs),
     };
     this.subscribers.add(subscriber);
-    this.write(subscriber, `retry: 2000\n${sseJobMessage(current)}`);
+    const seen = lastSeen !== null && current.sequence !== undefined && lastSeen >= current.sequence;
+    this.write(subscriber, seen ? "retry: 2000\n\n" : `retry: 2000\n${sseJobMessage(current)}`);
     if (terminal) this.close(subscriber);
     return new Response(readable, {
       headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" },
@@ -38,7 +46,7 @@ export class JobStreamHub {
   }
 
   /** Sends the job to every subscriber; closes them all when it is terminal. */
-  publish(job: unknown, terminal: boolean): void {
+  publish(job: { sequence?: number }, terminal: boolean): void {
     const message = sseJobMessage(job);
     for (const subscriber of [...this.subscribers]) {
       this.write(subscriber, message);

@@ -24,7 +24,7 @@ export interface UpstreamOps {
   polling: { baseMs: number; maxMs: number };
   startDeadlineMs: number;
   queryRatePerSecond?: number;
-  submit(input: JobRecord["input"], options: { callbackUrl: string | null }, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>>;
+  submit(input: JobRecord["input"], options: { callbackUrl: string | null; idempotencyKey: string }, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>>;
   getTask?(upstreamId: string, context: AdapterContext): Promise<Result<UpstreamTask>>;
   cancel?(upstreamId: string, context: AdapterContext): Promise<Result<void>>;
   callbackTaskId?(body: unknown): string | null;
@@ -80,11 +80,18 @@ function pollingFor(env: Env, ops: UpstreamOps): { baseMs: number; maxMs: number
   return { baseMs: number("POLL_BASE_MS") ?? ops.polling.baseMs, maxMs: number("POLL_MAX_MS") ?? ops.polling.maxMs };
 }
 
+/** Providers that honour an idempotency key on create (EvoLink documents `Idempotency-Key`). */
+const idempotentCreates = new Set<ProviderId>(["evolink"]);
+
+/** Longest a create may take before its answer counts as lost (the provider timeout, plus margin). */
+export const createTimeoutMs = 20_000;
+
 /**
- * Submits to the provider at the cursor, or the next one whose circuit breaker lets it
- * through; when every breaker is open, asks the machine to wait for the first cool-down.
+ * Picks the provider for the next create — the one at the cursor, or the next whose circuit
+ * breaker lets it through — and describes the attempt to write ahead (`create_started`).
+ * When every breaker is open, asks the machine to wait for the first cool-down.
  */
-export async function submitJob(job: JobRecord, deps: UpstreamDeps): Promise<JobEvent> {
+export async function startCreate(job: JobRecord, deps: UpstreamDeps): Promise<JobEvent> {
   const breakers = breakerClient(deps.env.BREAKERS, deps.now);
   let chosen: ProviderId | null = null;
   let retryAt = Number.POSITIVE_INFINITY;
@@ -96,37 +103,61 @@ export async function submitJob(job: JobRecord, deps: UpstreamDeps): Promise<Job
     else retryAt = Math.min(retryAt, decision.retryAt ?? deps.now() + 1_000);
   }
   if (!chosen) return { type: "submit_deferred", until: retryAt };
-
   const ops = mustOps(job.model, chosen);
-  const callbackUrl = ops.callbacks ? `${deps.config.publicBaseUrl}/callbacks/${chosen}/${job.id}/${await callbackToken(deps.config.serverSecret, job.id)}` : null;
-  const result = await ops.submit(job.input, { callbackUrl }, adapterContext(deps, chosen));
-  // The breaker tracks the provider's health: a request it rightly refused is not its fault.
-  const healthy = result.ok || result.error.kind === "rejected" || result.error.kind === "content_policy";
-  await breakers.record(chosen, healthy);
-  if (!result.ok) return { type: "submit_failed", provider: chosen, error: result.error };
   return {
-    type: "submitted",
+    type: "create_started",
     provider: chosen,
-    upstreamId: result.value.upstreamId,
-    task: result.value.task,
+    // One key per attempt: a re-sent create (same attempt) is the same request to the provider.
+    idempotencyKey: `${job.id}.${job.attempts.length + 1}`,
     startDeadlineMs: ops.startDeadlineMs,
     polling: pollingFor(deps.env, ops),
     estimatedCostUsd: estimatedCost(job, chosen),
+    recoverAfterMs: createTimeoutMs + 5_000,
   };
 }
 
-/** Re-reads the current attempt's task upstream. */
-export async function pollJob(job: JobRecord, deps: UpstreamDeps): Promise<JobEvent> {
-  const attempt = job.attempts[job.attempts.length - 1]!;
+/**
+ * Sends (or re-sends) the create of attempt `index`, already written ahead. An answer is
+ * `created` or `create_failed`; no answer (a timeout, a dropped connection) is
+ * `create_lost`: the provider may have made the task, so it is never treated as a refusal.
+ */
+export async function sendCreate(job: JobRecord, index: number, deps: UpstreamDeps): Promise<JobEvent> {
+  const attempt = job.attempts[index]!;
+  const provider = attempt.provider;
+  const ops = mustOps(job.model, provider);
+  const breakers = breakerClient(deps.env.BREAKERS, deps.now);
+  const callbackUrl = ops.callbacks ? `${deps.config.publicBaseUrl}/callbacks/${provider}/${job.id}/${await callbackToken(deps.config.serverSecret, job.id)}` : null;
+  const result = await ops.submit(job.input, { callbackUrl, idempotencyKey: attempt.idempotency_key ?? `${job.id}.${index + 1}` }, { ...adapterContext(deps, provider), timeoutMs: createTimeoutMs });
+  // The breaker tracks the provider's health: a request it rightly refused is not its fault.
+  const healthy = result.ok || result.error.kind === "rejected" || result.error.kind === "content_policy";
+  await breakers.record(provider, healthy);
+  if (result.ok) return { type: "created", index, upstreamId: result.value.upstreamId, task: result.value.task };
+  const unanswered = result.error.httpStatus === undefined && (result.error.kind === "timeout" || result.error.kind === "unavailable");
+  if (unanswered) return { type: "create_lost", index, resend: idempotentCreates.has(provider), error: result.error };
+  return { type: "create_failed", index, error: result.error };
+}
+
+/** After a restart, a create found in flight: re-sent with its key where that is safe, else lost. */
+export async function recoverCreate(job: JobRecord, index: number, deps: UpstreamDeps): Promise<JobEvent> {
+  const attempt = job.attempts[index]!;
+  if (idempotentCreates.has(attempt.provider)) return sendCreate(job, index, deps);
+  // No key and no task lookup at this provider: asking again could make a second task.
+  return { type: "create_lost", index, resend: false, error: { kind: "timeout", message: `${attempt.provider} did not answer the create`, retryable: true } };
+}
+
+/** Re-reads attempt `index`'s task upstream. */
+export async function pollAttempt(job: JobRecord, index: number, deps: UpstreamDeps): Promise<JobEvent> {
+  const attempt = job.attempts[index]!;
   const ops = mustOps(job.model, attempt.provider);
-  if (!ops.getTask) return { type: "poll_failed", error: { kind: "protocol", message: "this provider has no task to poll", retryable: false } };
-  if (ops.queryRatePerSecond && !job.poll?.reserved) {
+  if (!ops.getTask) return { type: "poll_failed", index, error: { kind: "protocol", message: "this provider has no task to poll", retryable: false } };
+  if (ops.queryRatePerSecond && !attempt.due?.reserved) {
     const breakers = deps.env.BREAKERS;
     const waitMs = await breakers.get(breakers.idFromName(attempt.provider)).reserveQuery(ops.queryRatePerSecond);
-    if (waitMs > 0) return { type: "poll_deferred", until: deps.now() + waitMs };
+    if (waitMs > 0) return { type: "poll_deferred", index, until: deps.now() + waitMs };
   }
   const result = await ops.getTask(attempt.upstream_id!, adapterContext(deps, attempt.provider));
-  return result.ok ? { type: "observed", task: result.value } : { type: "poll_failed", error: result.error };
+  if (result.ok && result.value.state === "unknown") console.warn("unknown upstream status", attempt.provider, result.value.upstreamStatus.slice(0, 64));
+  return result.ok ? { type: "observed", index, task: result.value } : { type: "poll_failed", index, error: result.error };
 }
 
 /** Best-effort upstream cancel of an attempt (never retried); null when not possible. */

@@ -25,7 +25,7 @@ const absoluteUrl = z.url();
 const sha256 = z.string().regex(/^[0-9a-f]{64}$/).describe("SHA-256 of the bytes, lower-case hex");
 
 export const jobStatuses = ["queued", "running", "completed", "failed", "canceled"] as const;
-const attemptStatuses = ["submitting", "running", "completed", "failed", "abandoned"] as const;
+const attemptStatuses = ["creating", "running", "completed", "failed", "abandoned", "outcome_unknown"] as const;
 
 /**
  * Every problem code the gateway renders (http/problem). Beyond the contract's list:
@@ -62,7 +62,11 @@ export const jobErrorSchema = z.object({
 export const attemptSchema = z.object({
   provider: z.enum(providerIds),
   upstream_id: z.string().nullable().describe("The provider's task id; null until it accepted the task"),
-  status: z.enum(attemptStatuses).describe("abandoned: replaced by a failover; never billed in usage"),
+  status: z
+    .enum(attemptStatuses)
+    .describe(
+      "creating: written before its create request left. outcome_unknown: the create's answer never came (possibly billed; adopted if the provider calls back). abandoned: walked away from (canceled upstream where possible; if it still finishes first, its result is used). Every attempt the provider completed is billed and counted in usage.",
+    ),
   upstream_status: z.string().nullable().describe("The provider's own status word"),
   started_at: timestamp,
   ended_at: timestamp.nullable(),
@@ -82,6 +86,7 @@ export const jobSchema = z.object({
   object: z.literal("job"),
   model: z.enum(modelIds),
   status: z.enum(jobStatuses).describe("queued → running → completed | failed | canceled; completed means every output is already in R2"),
+  sequence: z.number().int().min(0).describe("Bumped on every change of the job; webhook events and SSE `id:` carry it — order by it"),
   progress: z.number().min(0).max(100).nullable(),
   created_at: timestamp,
   updated_at: timestamp,
@@ -95,7 +100,9 @@ export const jobSchema = z.object({
   usage: z.object({
     billed_seconds: z.number().nullable(),
     images: z.number().int().nullable(),
-    estimated_cost_usd: z.number().nullable(),
+    estimated_cost_usd: z.number().nullable().describe("Every billed attempt (failovers the provider also finished included) and, while running, the live one"),
+    billed_attempts: z.number().int().min(0).describe("Attempts the provider completed (each is billed)"),
+    possibly_billed_attempts: z.number().int().min(0).describe("Attempts whose fate upstream is unknown (a lost create answer, an abandoned task)"),
   }),
   urls: z.object({ self: absoluteUrl, events: absoluteUrl, cancel: absoluteUrl }),
 });
@@ -137,7 +144,7 @@ export const uploadSchema = z.object({
 export const deliverySchema = z.object({
   id: z.string().describe("The webhook-id, the same on every retry of this event"),
   type: z.string().describe(`One of ${webhookEventTypes.join(", ")}`),
-  state: z.enum(["pending", "delivered", "gone", "given_up"]),
+  state: z.enum(["pending", "delivered", "gone", "given_up", "superseded"]).describe("superseded: a terminal event came first, so this earlier one is never sent"),
   created_at: timestamp,
   next_attempt_at: timestamp.nullable(),
   attempts: z.array(
@@ -185,6 +192,7 @@ export const healthSchema = z.object({ status: z.literal("ok"), environment: z.e
 export const webhookEventSchema = z.object({
   type: z.enum(webhookEventTypes),
   timestamp: timestamp.describe("When the job entered the state the event announces"),
+  sequence: z.number().int().min(0).describe("The job's sequence at that moment: order events by it, never by arrival"),
   data: jobSchema,
 });
 

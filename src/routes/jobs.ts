@@ -54,10 +54,9 @@ function newRecord(id: string, tenant: string, request: ReturnType<typeof valida
     outputs: [],
     error: null,
     // The estimate of the first choice; replaced by the price of the provider that accepts it.
-    usage: { billed_seconds: null, images: null, estimated_cost_usd: estimatedCost(value, eligible[0]!) },
+    usage: { billed_seconds: null, images: null, estimated_cost_usd: estimatedCost(value, eligible[0]!), billed_attempts: 0, possibly_billed_attempts: 0 },
     deadline_at: now + config.jobDeadlineMs,
     submit: { tries: 0, due_at: now },
-    poll: null,
     copy: null,
     webhook: value.webhook,
     request_hash: requestHash,

@@ -5,7 +5,7 @@
  * attempt. `next_at` of pending rows feeds the job's single alarm.
  */
 
-export type DeliveryState = "pending" | "delivered" | "gone" | "given_up";
+export type DeliveryState = "pending" | "delivered" | "gone" | "given_up" | "superseded";
 
 export type DeliveryRow = {
   id: string;
@@ -30,6 +30,11 @@ export class DeliveryStore {
 
   enqueue(id: string, type: string, payload: string, now: number): void {
     this.sql.exec("INSERT INTO deliveries (id, type, payload, created_at, state, attempts_in_round, next_at) VALUES (?, ?, ?, ?, 'pending', 0, ?)", id, type, payload, now, now);
+  }
+
+  /** Ends every pending delivery unsent (a terminal event replaces them). */
+  supersedePending(): void {
+    this.sql.exec("UPDATE deliveries SET state = 'superseded', next_at = NULL WHERE state = 'pending'");
   }
 
   /** Pending deliveries due at `now`, oldest first. */

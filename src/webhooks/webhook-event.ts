@@ -24,6 +24,8 @@ export interface WebhookEvent<Data = JobView> {
   type: WebhookEventType;
   /** ISO 8601 UTC: when the job entered the state the event announces. */
   timestamp: string;
+  /** The job's monotonic `sequence` at that moment: order events by it, never by arrival. */
+  sequence: number;
   data: Data;
 }
 
@@ -38,10 +40,10 @@ export function webhookEventTypeFor(status: JobStatus): WebhookEventType | null 
 /**
  * Builds an event. Pass the job as it is at that moment: `job.completed` is only built
  * once the outputs are in R2, because `completed` means exactly that.
- * @example buildWebhookEvent("job.completed", toJobView(job, base), Date.now())
+ * @example buildWebhookEvent("job.completed", toJobView(job, base), Date.now(), job.sequence)
  */
-export function buildWebhookEvent<Data = JobView>(type: WebhookEventType, data: Data, occurredAt: number): WebhookEvent<Data> {
-  return { type, timestamp: new Date(occurredAt).toISOString(), data };
+export function buildWebhookEvent<Data = JobView>(type: WebhookEventType, data: Data, occurredAt: number, sequence: number): WebhookEvent<Data> {
+  return { type, timestamp: new Date(occurredAt).toISOString(), sequence, data };
 }
 
 /**

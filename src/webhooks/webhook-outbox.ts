@@ -34,11 +34,17 @@ export class WebhookOutbox {
     this.earliest = null;
   }
 
-  /** Queues `type` for delivery if the job subscribed to it. Returns the event id. */
-  enqueue(job: JobRecord, type: WebhookEventType, data: unknown, now: number): string | null {
-    if (!job.webhook || !isSubscribed(job.webhook, type)) return null;
+  /**
+   * Queues `type` for delivery if the job subscribed to it. Returns the event id. A terminal
+   * event supersedes every earlier event not yet delivered: a receiver never hears
+   * `job.running` after `job.completed` (events also carry the job's `sequence`).
+   */
+  enqueue(job: JobRecord, type: WebhookEventType, data: unknown, now: number, terminal = false): string | null {
+    if (!job.webhook) return null;
+    if (terminal) this.store.supersedePending();
+    if (!isSubscribed(job.webhook, type)) return null;
     const id = `msg_${randomToken(26)}`;
-    const payload = webhookEventBody(buildWebhookEvent(type, data, now));
+    const payload = webhookEventBody(buildWebhookEvent(type, data, now, job.sequence ?? 0));
     this.store.enqueue(id, type, payload, now);
     if (this.earliest !== undefined) this.earliest = this.earliest === null ? now : Math.min(this.earliest, now);
     return id;

@@ -1,0 +1,105 @@
+/**
+ * @module jobs/job-attempts — pure helpers over a job's attempts: which one is live, which
+ * are still worth reading, what they cost, where the next create goes.
+ *
+ * Used by the machine (job-machine.ts) and the schedule (job-schedule.ts); no I/O.
+ */
+import type { ProviderId } from "../providers/provider-adapter";
+import type { Attempt, JobRecord, JobUsage } from "./job-types";
+
+/** The attempt the job is waiting on (creating or running); at most one at a time. */
+export function liveIndex(job: Pick<JobRecord, "attempts">): number {
+  for (let index = job.attempts.length - 1; index >= 0; index--) {
+    const status = job.attempts[index]!.status;
+    if (status === "creating" || status === "running") return index;
+  }
+  return -1;
+}
+
+export function liveAttempt(job: Pick<JobRecord, "attempts">): Attempt | undefined {
+  const index = liveIndex(job);
+  return index < 0 ? undefined : job.attempts[index];
+}
+
+/** Attempts that may exist upstream and bill (counted against `maxAttempts`). */
+export function mayBill(attempt: Attempt): boolean {
+  return attempt.upstream_id !== null || attempt.status === "outcome_unknown" || attempt.status === "creating";
+}
+
+/** A copy of the attempts with `index` changed. */
+export function withAttempt(job: Pick<JobRecord, "attempts">, index: number, change: Partial<Attempt>): Attempt[] {
+  const attempts = job.attempts.slice();
+  attempts[index] = { ...attempts[index]!, ...change };
+  return attempts;
+}
+
+/**
+ * Walks away from an attempt: no longer the job's, canceled upstream where possible (once),
+ * and still read while the job runs — if it finishes first, its result is used.
+ */
+export function abandoned(attempt: Attempt, stamp: string, error: Attempt["error"], keepReading: boolean): Attempt {
+  if (attempt.status !== "creating" && attempt.status !== "running") return attempt;
+  return {
+    ...attempt,
+    status: "abandoned",
+    ended_at: stamp,
+    error: error ?? attempt.error,
+    cancel_due: attempt.upstream_id !== null,
+    due: keepReading && attempt.upstream_id !== null ? attempt.due ?? null : null,
+  };
+}
+
+/**
+ * The job is over: the live attempt is abandoned (and canceled where possible). Tasks that
+ * may still finish upstream keep being read until the job's deadline, only to learn whether
+ * they were billed (a cost is never hidden); a create in recovery is given up.
+ */
+export function settleAttempts(job: Pick<JobRecord, "attempts">, stamp: string, error: Attempt["error"]): Attempt[] {
+  return job.attempts.map((attempt) => {
+    const ended = abandoned(attempt, stamp, error, true);
+    if (ended.status === "abandoned" && ended.upstream_id !== null) return { ...ended, due: ended.due ?? { tries: 0, due_at: Date.parse(stamp) + 60_000 } };
+    return ended.due ? { ...ended, due: null } : ended;
+  });
+}
+
+/**
+ * The index of the next provider to try after `after`, skipping the ones in `skip`;
+ * `wrapped` when it went round the list (time to back off).
+ */
+export function nextProvider(job: Pick<JobRecord, "providers" | "provider_cursor">, skip: readonly ProviderId[], after = job.provider_cursor): { index: number; wrapped: boolean } | null {
+  const count = job.providers.length;
+  for (let step = 1; step <= count; step++) {
+    const index = (after + step) % count;
+    if (!skip.includes(job.providers[index]!)) return { index, wrapped: after + step >= count };
+  }
+  return null;
+}
+
+/**
+ * The job's usage from its attempts. The estimate adds every billed attempt (a failover
+ * the provider also finished is paid for too) and, while the job runs, the live one.
+ */
+export function usageOf(job: Pick<JobRecord, "attempts" | "usage">, terminal: boolean): JobUsage {
+  const billed = job.attempts.filter((attempt) => attempt.billed);
+  const live = terminal ? undefined : liveAttempt(job);
+  const counted = live && !live.billed ? [...billed, live] : billed;
+  let estimate: number | null = 0;
+  for (const attempt of counted) {
+    const price = attempt.estimated_cost_usd;
+    estimate = estimate === null || price === undefined || price === null ? null : estimate + price;
+  }
+  const unknownFate = job.attempts.filter((attempt) => attempt.status === "outcome_unknown" || (attempt.status === "abandoned" && attempt.upstream_id !== null && !attempt.billed && attempt.upstream_state !== "failed"));
+  return {
+    ...job.usage,
+    estimated_cost_usd: counted.length === 0 && !terminal ? job.usage.estimated_cost_usd : estimate === null ? null : Math.round(estimate * 10_000) / 10_000,
+    billed_attempts: billed.length,
+    possibly_billed_attempts: unknownFate.length,
+  };
+}
+
+/** "evolink: reason; dashscope: reason" — why each provider refused this job. */
+export function refusals(job: Pick<JobRecord, "attempts">): string {
+  const reasons = new Map<string, string>();
+  for (const attempt of job.attempts) if (attempt.status === "failed" && attempt.error) reasons.set(attempt.provider, attempt.error.message);
+  return [...reasons].map(([provider, reason]) => `${provider}: ${reason}`).join("; ");
+}

@@ -40,10 +40,11 @@ describe("Idempotency-Key", () => {
     expect([original.status, retry.status]).toEqual([202, 200]);
     const [a, b] = [(await original.json()) as JobJson, (await retry.json()) as JobJson];
     expect(b.id).toBe(a.id);
-    // not the in-memory job of the create in flight: the stored one, with its accepted attempt
-    expect(b.status).toBe("running");
-    expect(b.attempts).toEqual(a.attempts);
-    expect((await jobStub(a.id).events("dev"))!.map((event) => event.type)).toEqual(["created", "submitted"]);
+    // the stored job: its attempt was written before the create left, so the retry sees it
+    expect(b.attempts).toEqual([expect.objectContaining({ provider: "evolink", status: expect.stringMatching(/^(creating|running)$/) })]);
+    await jobStub(a.id).settled();
+    expect((await jobStub(a.id).events("dev"))!.map((event) => event.type)).toEqual(["created", "create_started", "created"]);
+    expect((await emulatorLog()).filter((entry) => entry.method === "POST" && JSON.stringify(entry.body).includes(a.id))).toHaveLength(1);
   });
 
   it("the same key with a different body is 422 idempotency_mismatch", async () => {
@@ -71,7 +72,8 @@ describe("answering a submit", () => {
     expect(accepted.status).toBe("running");
     expect(accepted.attempts).toEqual([expect.objectContaining({ provider: "evolink", status: "running", upstream_id: expect.any(String) })]);
     // stored with that outcome: a fresh instance reads the same
-    expect((await jobStub(accepted.id).events("dev"))!.map((event) => event.type)).toEqual(["created", "submitted"]);
+    // stored with that outcome, after the attempt was written ahead of the create
+    expect((await jobStub(accepted.id).events("dev"))!.map((event) => event.type)).toEqual(["created", "create_started", "created"]);
   });
 
   it("lists a new job under the status it was answered with, also when the create left it queued", async () => {
@@ -95,7 +97,8 @@ describe("answering a submit", () => {
     expect(response.status).toBe(202);
     expect(Date.now() - started).toBeLessThan(2500);
     const accepted = (await response.json()) as JobJson;
-    expect(accepted).toMatchObject({ status: "queued", attempts: [] });
+    // the attempt was written before the create left: it is visible while the create is in flight
+    expect(accepted).toMatchObject({ status: "queued", attempts: [expect.objectContaining({ provider: "evolink", status: "creating", upstream_id: null })] });
     // listed at once (as queued), and then submitted by its own Durable Object
     const listed = async (status: string) => ((await (await gateway(`/v1/jobs?status=${status}&limit=100`)).json()) as { data: JobJson[] }).data.map((job) => job.id);
     expect(await listed("queued")).toContain(accepted.id);

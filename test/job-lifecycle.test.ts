@@ -35,7 +35,7 @@ describe("a wan2.7-i2v job end to end", () => {
     expect(output!.url).toMatch(/^http:\/\/gateway\.test\/media\/outputs\//);
 
     // the callback was the trigger: a hint, then the re-read that saw completion
-    expect(await eventTypes(json.id)).toContain("hint");
+    expect(await eventTypes(json.id)).toContain("callback");
     const upstream = await emulatorTask(job.attempts[0]!.upstream_id!);
     expect(output!.sha256).toBe(upstream.output_sha256[0]);
     expect(output!.bytes).toBe(upstream.output_bytes[0]);
@@ -56,7 +56,7 @@ describe("a wan2.7-i2v job end to end", () => {
     const job = await waitForJob(json.id);
     expect(job.status).toBe("completed");
     const types = await eventTypes(json.id);
-    expect(types).not.toContain("hint");
+    expect(types).not.toContain("callback");
     expect(types.filter((type) => type === "observed").length).toBeGreaterThan(0);
   });
 
@@ -81,7 +81,7 @@ describe("a wan2.7-i2v job end to end", () => {
     const meanwhile = await getJob(json.id);
     expect(meanwhile.status).toBe("running");
     expect(meanwhile.outputs).toEqual([]);
-    expect(await eventTypes(json.id)).toContain("hint");
+    expect(await eventTypes(json.id)).toContain("callback");
     const log = await emulatorLog();
     expect(log.some((entry) => entry.method === "GET" && entry.path.endsWith(`/v1/tasks/${upstreamId}`))).toBe(true);
 
@@ -201,6 +201,6 @@ describe("large outputs", () => {
     expect((await getJob(id)).status).toBe("queued"); // reloaded, nothing lost
     const job = await waitForJob(id, (candidate) => candidate.status === "completed", 20_000);
     expect(job.attempts.map((attempt) => [attempt.provider, attempt.status])).toEqual([["evolink", "completed"]]);
-    expect(await eventTypes(id)).toEqual(expect.arrayContaining(["created", "submitted"]));
+    expect(await eventTypes(id)).toEqual(expect.arrayContaining(["created", "create_started"]));
   });
 });

@@ -40,14 +40,14 @@ describe("every provider completes a job through its own protocol", () => {
     for (let tries = 0; tries < 3 && !hinted; tries++) {
       const byCallback = await waitForJob((await submit({ first_frame: image }, { provider })).json.id, undefined, 30_000);
       expect(byCallback.status).toBe("completed");
-      hinted = (await eventTypes(byCallback.id)).includes("hint");
+      hinted = (await eventTypes(byCallback.id)).includes("callback");
     }
     expect(hinted).toBe(true);
 
     await setFaults({ provider, callback_drop_rate: 1 });
     const byPolling = await waitForJob((await submit({ first_frame: image }, { provider })).json.id, undefined, 30_000);
     expect(byPolling.status).toBe("completed");
-    expect(await eventTypes(byPolling.id)).not.toContain("hint");
+    expect(await eventTypes(byPolling.id)).not.toContain("callback");
   });
 });
 

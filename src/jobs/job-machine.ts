@@ -200,7 +200,8 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
   }
   if (isTerminal(job)) {
     // Only reads of tasks walked away from go on (to learn whether they were billed).
-    const reads = event.type === "observed" || event.type === "poll_failed" || event.type === "poll_deferred" || event.type === "callback";
+    // A create in flight when the job ended may still answer: its task is recorded, to be canceled.
+    const reads = event.type === "observed" || event.type === "poll_failed" || event.type === "poll_deferred" || event.type === "callback" || event.type === "created";
     if (!reads || ("index" in event && job.attempts[event.index]?.status !== "abandoned")) return job;
   }
   switch (event.type) {

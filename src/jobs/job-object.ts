@@ -171,7 +171,14 @@ export class JobObject extends DurableObject<Env> {
     this.apply({ type: "cancel" });
     this.copyAbort.abort(new Error("job canceled"));
     await cleanUpMedia(this.env.MEDIA, this.job!);
-    void this.runDue();
+    // The upstream cancels are sent before the answer (a pass may be busy with a create).
+    const effects = new JobEffects(this.env, this.config, this.now);
+    for (const [index, attempt] of this.job!.attempts.entries()) {
+      if (!attempt.cancel_due) continue;
+      const done = await effects.perform(this.job!, { kind: "cancel_upstream", index }, this.copyAbort.signal);
+      if (done) this.apply(done.event, done.detail);
+    }
+    await this.armAlarm();
     return { job: this.viewOf(this.job!), conflict: false };
   }
 
@@ -294,7 +301,9 @@ export class JobObject extends DurableObject<Env> {
     // A job that ended without its outputs (a copy that failed for good) keeps nothing in R2.
     if (before.copy && (this.job!.status === "failed" || !this.job!.copy)) await cleanUpMedia(this.env.MEDIA, this.job!);
     if (done.event.type !== "create_started") return;
-    // The attempt is written; the create leaves only once that write is durable.
+    // The attempt is written, with an alarm to recover it should this instance die; the
+    // create leaves only once that write is durable.
+    await this.armAlarm();
     await this.ctx.storage.sync();
     const index = this.job!.attempts.length - 1;
     if (this.job!.attempts[index]?.status !== "creating") return;

@@ -112,7 +112,9 @@ export async function startCreate(job: JobRecord, deps: UpstreamDeps): Promise<J
     startDeadlineMs: ops.startDeadlineMs,
     polling: pollingFor(deps.env, ops),
     estimatedCostUsd: estimatedCost(job, chosen),
-    recoverAfterMs: createTimeoutMs + 5_000,
+    // Only matters if this instance dies: while it lives, its pass holds the create until the
+    // answer (or the timeout), and nothing else runs. After a restart, recovery starts then.
+    recoverAfterMs: 3_000,
   };
 }
 

@@ -73,6 +73,23 @@ export class TenantIndexStore {
     return { rows: more ? rows.slice(0, slice.limit) : rows, more };
   }
 
+  /** Forgets jobs (listed, but their object holds no job: a listing is repaired from the jobs). */
+  remove(ids: readonly string[]): void {
+    for (const id of ids) this.sql.exec("DELETE FROM jobs WHERE id = ?", id);
+  }
+
+  /** Up to `limit` entries not terminal and not updated since `before` (ISO): for the sweep. */
+  stale(before: string, limit: number): TenantIndexEntry[] {
+    return this.sql
+      .exec<TenantIndexEntry>("SELECT id, created_at, status, updated_at FROM jobs WHERE status IN ('queued', 'running') AND updated_at < ? ORDER BY updated_at LIMIT ?", before, limit)
+      .toArray();
+  }
+
+  /** Whether any listed job is not terminal (the sweep has work to come back for). */
+  hasOpen(): boolean {
+    return this.sql.exec("SELECT 1 FROM jobs WHERE status IN ('queued', 'running') LIMIT 1").toArray().length > 0;
+  }
+
   /** The stored entry of `id`, or null (for tests and diagnostics). */
   get(id: string): TenantIndexEntry | null {
     return this.sql.exec<TenantIndexEntry>("SELECT id, created_at, status, updated_at FROM jobs WHERE id = ?", id).toArray()[0] ?? null;

@@ -106,6 +106,10 @@ export function entryProblem(entry: TenantIndexEntry): string | null {
   return null;
 }
 
+/** How often the sweep compares listed statuses with the jobs', and how old an entry must be. */
+const sweepEveryMs = 10 * 60_000;
+const staleAfterMs = 5 * 60_000;
+
 /** One per tenant (`idFromName(tenant)`). */
 export class TenantIndex extends DurableObject<Env> {
   private readonly store: TenantIndexStore;
@@ -137,7 +141,31 @@ export class TenantIndex extends DurableObject<Env> {
       this.writing = null;
       for (const queued of batch) this.store.upsert(queued);
     });
-    return this.writing;
+    await this.writing;
+    // A job that is not over is checked again later by the sweep, should its own report be lost.
+    if ((entry.status === "queued" || entry.status === "running") && (await this.ctx.storage.getAlarm()) === null) {
+      await this.ctx.storage.setAlarm(Date.now() + sweepEveryMs);
+    }
+  }
+
+  /** Forgets listed ids whose object holds no job (the listing found them empty). */
+  async remove(ids: string[]): Promise<void> {
+    this.store.remove(ids.filter((id) => entryId.test(id)));
+  }
+
+  /**
+   * The sweep: every listed job that is not terminal and has not been updated for a while is
+   * read from its own object — the source of truth — and its entry corrected (or removed
+   * when no job exists). It repairs a status report lost to a crash.
+   */
+  override async alarm(): Promise<void> {
+    const stale = this.store.stale(new Date(Date.now() - staleAfterMs).toISOString(), 100);
+    const jobs = this.env.JOBS;
+    const found = await Promise.all(stale.map(async (entry) => ({ entry, now: await jobs.get(jobs.idFromName(entry.id)).status().catch(() => undefined) })));
+    const missing = found.filter(({ now }) => now === null).map(({ entry }) => entry.id);
+    this.store.remove(missing);
+    for (const { entry, now } of found) if (now) this.store.upsert({ ...entry, status: now.status, updated_at: now.updated_at });
+    if (this.store.hasOpen()) await this.ctx.storage.setAlarm(Date.now() + sweepEveryMs);
   }
 
   /**

@@ -143,7 +143,11 @@ jobRoutes.get("/v1/jobs", async (c) => {
   const limit = limitText === undefined ? undefined : Number(limitText);
   const page = await c.env.TENANTS.get(c.env.TENANTS.idFromName(tenant)).list({ limit, cursor: c.req.query("cursor") ?? null, status: c.req.query("status") ?? null });
   if (!page.ok) throw new ProblemError("invalid_request", page.error.message, [page.error]);
+  const index = c.env.TENANTS.get(c.env.TENANTS.idFromName(tenant));
   const jobs = await Promise.all(page.ids.map((id) => jobStub(c, id).view(tenant)));
+  // The index is per tenant, so a listed id without a job is one whose object holds none: drop it.
+  const missing = page.ids.filter((_, position) => jobs[position] === null);
+  if (missing.length > 0) c.executionCtx.waitUntil(index.remove(missing).catch(() => {}));
   return c.json({ object: "list", data: jobs.filter((job) => job !== null), next_cursor: page.next_cursor });
 });
 

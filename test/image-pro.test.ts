@@ -50,7 +50,8 @@ describe("wan2.7-image-pro", () => {
     expect(tried).not.toContain("aimlapi");
 
     const pinned = await submitImage({ prompt: "a mountain at dawn", size: "4K" }, { provider: "aimlapi" });
-    expect(pinned.response.status).toBe(503);
+    expect(pinned.response.status).toBe(422);
+    expect(pinned.json.code).toBe("unsupported");
     expect(pinned.json.excluded).toEqual([{ provider: "aimlapi", reason: "size 4K is not supported" }]);
   });
 

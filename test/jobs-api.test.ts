@@ -81,16 +81,23 @@ describe("POST /v1/jobs validation", () => {
     expect(form.status).toBe(415);
   });
 
-  it("answers 503 no_provider naming the feature that excluded each provider", async () => {
+  it("answers 422 unsupported, naming the feature that excluded each provider, and submits nothing", async () => {
     const postsBefore = (await emulatorLog()).filter((entry) => entry.method === "POST").length;
     const { response, json } = await submit({ first_frame: image, seed: 0 }, { provider: ["evolink", "shortapi"] });
-    expect(response.status).toBe(503);
-    expect(json.code).toBe("no_provider");
+    expect(response.status).toBe(422);
+    expect(json.code).toBe("unsupported");
     expect(json.excluded).toEqual([
       { provider: "evolink", reason: "seed 0 is outside 1–2147483647" },
       { provider: "shortapi", reason: "seed is not supported" },
     ]);
     expect((await emulatorLog()).filter((entry) => entry.method === "POST")).toHaveLength(postsBefore);
+  });
+
+  it("answers 422 unsupported for a duration the pinned provider does not make (SDKs do not retry a 4xx)", async () => {
+    const { response, json } = await submit({ first_frame: image, prompt: "p", duration: 7 }, { provider: "aimlapi" });
+    expect(response.status).toBe(422);
+    expect(response.headers.get("retry-after")).toBeNull();
+    expect(json).toMatchObject({ code: "unsupported", excluded: [{ provider: "aimlapi", reason: "duration 7 is not supported (allowed: 5/10/15)" }] });
   });
 });
 

@@ -54,7 +54,8 @@ describe("every provider completes a job through its own protocol", () => {
 describe("routing", () => {
   it("never sends a last-frame request to AI/ML API, which cannot do it", async () => {
     const pinned = await submit({ first_frame: image, last_frame: lastFrame, prompt: "p" }, { provider: "aimlapi" });
-    expect(pinned.response.status).toBe(503);
+    expect(pinned.response.status).toBe(422);
+    expect(pinned.json.code).toBe("unsupported");
     expect(pinned.json.excluded).toEqual([{ provider: "aimlapi", reason: "mode first_last_frame is not supported" }]);
 
     // with every other provider failing to create, auto routing still never tries aimlapi

@@ -15,6 +15,7 @@ export type ProblemCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "idempotency_mismatch"
+  | "unsupported"
   | "rate_limited"
   | "upstream_error"
   | "upstream_timeout"
@@ -31,6 +32,8 @@ const statusOf: Record<ProblemCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_mismatch: 422,
+  // What the request asks for is beyond every provider it may go to: not worth retrying.
+  unsupported: 422,
   rate_limited: 429,
   upstream_error: 502,
   // Only where a route waits for a result by design (POST /openai/v1/images/generations).
@@ -49,6 +52,7 @@ const titleOf: Record<ProblemCode, string> = {
   payload_too_large: "Payload too large",
   unsupported_media_type: "Unsupported media type",
   idempotency_mismatch: "Idempotency key reused with a different request",
+  unsupported: "No provider can do what this request asks",
   rate_limited: "Rate limited",
   upstream_error: "Upstream error",
   upstream_timeout: "Upstream did not finish in time",

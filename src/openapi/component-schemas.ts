@@ -44,6 +44,7 @@ export const problemCodes = [
   "rate_limited",
   "upstream_error",
   "upstream_timeout",
+  "unsupported",
   "no_provider",
   "internal_error",
 ] as const;
@@ -129,7 +130,7 @@ export const problemSchema = z
     excluded: z
       .array(z.object({ provider: z.enum(providerIds), reason: z.string() }))
       .optional()
-      .describe("no_provider: which feature excluded which provider"),
+      .describe("unsupported, no_provider: why each provider was left out"),
     job: jobSchema.optional().describe("conflict on cancel: the job as it is"),
   })
   .describe("RFC 9457 problem document (application/problem+json)");

@@ -48,6 +48,7 @@ export type ProblemResponseCode =
   | "payload_too_large"
   | "unsupported_media_type"
   | "idempotency_mismatch"
+  | "unsupported"
   | "upstream_error"
   | "upstream_timeout"
   | "no_provider"
@@ -85,6 +86,7 @@ const statusOfProblem: Record<ProblemResponseCode, string> = {
   payload_too_large: "413",
   unsupported_media_type: "415",
   idempotency_mismatch: "422",
+  unsupported: "422",
   upstream_error: "502",
   upstream_timeout: "504",
   no_provider: "503",

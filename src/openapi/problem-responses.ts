@@ -35,10 +35,16 @@ const problemExamples: Record<ProblemResponseCode, ProblemExample> = {
     description: "The Idempotency-Key was used with a different request.",
     example: new ProblemError("idempotency_mismatch", "This Idempotency-Key was already used with a different request."),
   },
+  unsupported: {
+    description: "No provider the request may go to can do what it asks (a feature, a duration, a size); `excluded` gives each provider's reason. Change the request: sending it again will not help.",
+    example: new ProblemError("unsupported", "No provider can serve this request (aimlapi: duration 7 is not supported (allowed: 5/10/15)).", [], {}, {
+      excluded: [{ provider: "aimlapi", reason: "duration 7 is not supported (allowed: 5/10/15)" }],
+    }),
+  },
   no_provider: {
-    description: "No configured provider supports every requested feature; `excluded` says which feature excluded which provider.",
-    example: new ProblemError("no_provider", "No configured provider supports this request (aimlapi: supports first_frame mode only).", [], {}, {
-      excluded: [{ provider: "aimlapi", reason: "supports first_frame mode only" }],
+    description: "Providers that could serve the request exist but none is available on this deployment now (not configured); `excluded` says why each was left out. Try again after `Retry-After`.",
+    example: new ProblemError("no_provider", "No provider is available for this request now (evolink: not configured).", [], {}, {
+      excluded: [{ provider: "evolink", reason: "not configured" }],
     }),
   },
   upstream_error: {

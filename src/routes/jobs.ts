@@ -13,6 +13,7 @@ import type { JobView } from "../jobs/job-view";
 import { idempotentJobId, isJobId, newJobId } from "../lib/ids";
 import { sha256Hex } from "../lib/encoding";
 import { canonicalJson, validateJobRequest } from "../models/job-request";
+import type { Exclusion } from "../routing/eligibility";
 import { eligibleProviders, estimatedCost } from "../routing/eligibility";
 import { webhookUrlProblem } from "../webhooks/webhook-url";
 
@@ -64,6 +65,20 @@ function newRecord(id: string, tenant: string, request: ReturnType<typeof valida
 }
 
 /**
+ * Why nothing can take the request: `422 unsupported` when no provider it may go to could do
+ * what it asks (SDKs do not retry a 4xx; retrying would not help), `503 no_provider` with
+ * `Retry-After` when one could but is not available on this deployment.
+ */
+function noEligibleProvider(excluded: Exclusion[]): ProblemError {
+  const reasons = excluded.map(({ provider, reason }) => `${provider}: ${reason}`).join("; ");
+  const listed = excluded.map(({ provider, reason }) => ({ provider, reason }));
+  if (!excluded.some((exclusion) => exclusion.capable)) {
+    return new ProblemError("unsupported", `No provider can serve this request (${reasons}).`, [], {}, { excluded: listed });
+  }
+  return new ProblemError("no_provider", `No provider is available for this request now (${reasons}).`, [], { "retry-after": "300" }, { excluded: listed });
+}
+
+/**
  * The `Idempotency-Key` header, checked (1–255 characters); undefined when absent.
  * @example const idempotencyKey = idempotencyKeyOf(c) // before the body is read
  */
@@ -106,10 +121,7 @@ export async function createJob(c: Context<AppEnv>, body: Record<string, unknown
     throw new ProblemError("invalid_request", `The request has ${count} invalid field${count === 1 ? "" : "s"}.`, validation.errors);
   }
   const { eligible, excluded } = eligibleProviders(validation.value, validation.value.provider, config);
-  if (eligible.length === 0) {
-    const reasons = excluded.map(({ provider, reason }) => `${provider}: ${reason}`).join("; ");
-    throw new ProblemError("no_provider", `No configured provider supports this request (${reasons}).`, [], {}, { excluded });
-  }
+  if (eligible.length === 0) throw noEligibleProvider(excluded);
 
   const now = Date.now();
   // With an Idempotency-Key the job id (and so its Durable Object) is derived from the

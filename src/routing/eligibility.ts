@@ -2,8 +2,9 @@
  * @module routing/eligibility — which providers may take a request, and why others may not.
  *
  * Eligible = configured and able to do every requested feature (declared once in each
- * adapter's capabilities). The explanation for every excluded provider is returned so a
- * 503 `no_provider` can say which feature excluded which provider.
+ * adapter's capabilities). The explanation for every excluded provider is returned: when none
+ * is eligible, a 422 `unsupported` (none could do it) or a 503 `no_provider` (one could, but
+ * is not available here) says which feature excluded which provider.
  */
 import type { Config } from "../env";
 import type { JobRecord } from "../jobs/job-types";
@@ -20,6 +21,8 @@ export type ProviderPreference = "auto" | ProviderId | ProviderId[];
 export interface Exclusion {
   provider: ProviderId;
   reason: string;
+  /** The provider could do what the request asks (it is left out only for being unavailable). */
+  capable: boolean;
 }
 
 export interface Eligibility {
@@ -124,12 +127,9 @@ export function eligibleProviders(request: Request, preference: ProviderPreferen
   const eligible: ProviderId[] = [];
   const excluded: Exclusion[] = [];
   for (const provider of candidates) {
-    if (!config.providers[provider]) {
-      excluded.push({ provider, reason: "not configured" });
-      continue;
-    }
     const reasons = reasonsAgainst(request, provider);
-    if (reasons.length > 0) excluded.push({ provider, reason: reasons.join("; ") });
+    if (!config.providers[provider]) excluded.push({ provider, reason: ["not configured", ...reasons].join("; "), capable: reasons.length === 0 });
+    else if (reasons.length > 0) excluded.push({ provider, reason: reasons.join("; "), capable: false });
     else eligible.push(provider);
   }
   return { eligible, excluded };

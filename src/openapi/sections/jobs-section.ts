@@ -67,7 +67,7 @@ export const jobsSection: ApiSection = {
         operationId: "createJob",
         summary: "Create a job",
         description:
-          "Validates the whole request (a 400 names every offending field by JSON path and creates nothing), picks the eligible providers (`provider`: `auto`, an id, or an ordered list; none eligible → 503 `no_provider` saying which feature excluded which provider) and submits upstream. Cross-field rules the JSON Schema cannot express are enforced too: i2v's six material combinations and mode agreement; image-pro's 4K, `n`, sequential and palette rules. Input URLs must be `https:` (or `http:` to loopback in local development, or a `POST /v1/uploads` URL).",
+          "Validates the whole request (a 400 names every offending field by JSON path and creates nothing), picks the eligible providers (`provider`: `auto`, an id, or an ordered list; none can do what it asks → 422 `unsupported`, one could but is not available here → 503 `no_provider`; both say why each provider was left out) and submits upstream. Cross-field rules the JSON Schema cannot express are enforced too: i2v's six material combinations and mode agreement; image-pro's 4K, `n`, sequential and palette rules. Input URLs must be `https:` (or `http:` to loopback in local development, or a `POST /v1/uploads` URL).",
         tag,
         parameters: [componentRef("parameters", "IdempotencyKey"), componentRef("parameters", "Prefer")],
         requestBody: { required: true, content: { "application/json": { schema: ref("JobRequest"), examples: jobRequestExamples } } },
@@ -82,7 +82,7 @@ export const jobsSection: ApiSection = {
             "Preference-Applied": header("PreferenceApplied"),
           }),
         },
-        problems: ["invalid_request", "payload_too_large", "unsupported_media_type", "idempotency_mismatch", "no_provider"],
+        problems: ["invalid_request", "payload_too_large", "unsupported_media_type", "idempotency_mismatch", "unsupported", "no_provider"],
       }),
       get: operation({
         operationId: "listJobs",

@@ -16,7 +16,7 @@
  */
 import { backoffDelay } from "../lib/backoff";
 import type { ProviderId, UpstreamError, UpstreamTask } from "../providers/provider-adapter";
-import { abandoned, liveIndex, mayBill, nextProvider, refusals, settleAttempts, usageOf, withAttempt } from "./job-attempts";
+import { abandoned, adopt, liveIndex, mayBill, nextProvider, refusals, settleAttempts, usageOf, withAttempt } from "./job-attempts";
 import type { Attempt, JobError, JobOutput, JobRecord } from "./job-types";
 import { terminalStatuses, videoInput } from "./job-types";
 
@@ -162,28 +162,6 @@ function observe(job: JobRecord, index: number, task: UpstreamTask, now: number,
   }
 }
 
-/** A callback named a task none of the attempts knows: adopt it, or keep it as walked away from. */
-function adopt(job: JobRecord, provider: ProviderId, upstreamId: string, now: number): JobRecord {
-  const stamp = iso(now);
-  const candidates = job.attempts.map((attempt, index) => ({ attempt, index })).filter(({ attempt }) => attempt.provider === provider && attempt.upstream_id === null && (attempt.status === "outcome_unknown" || attempt.status === "creating"));
-  const found = candidates.find(({ attempt }) => attempt.status === "creating") ?? candidates[candidates.length - 1];
-  const terminal = isTerminal(job);
-  const free = !terminal && !job.copy && liveIndex(job) < 0;
-  const due = { tries: 0, due_at: now };
-  if (found && (free || found.attempt.status === "creating")) {
-    const adopted: Attempt = { ...found.attempt, upstream_id: upstreamId, status: "running", error: null, ended_at: null, due };
-    return { ...job, status: "running", submit: null, attempts: withAttempt(job, found.index, adopted), updated_at: stamp };
-  }
-  // Someone else is working on the job (or it is over): the orphan is canceled where possible
-  // and, while the job runs, read in case it finishes first.
-  const orphan: Attempt = found
-    ? { ...found.attempt, upstream_id: upstreamId, status: "abandoned", ended_at: found.attempt.ended_at ?? stamp, cancel_due: true, due: terminal ? null : due }
-    : { provider, upstream_id: upstreamId, status: "abandoned", upstream_status: null, started_at: stamp, ended_at: stamp, error: null, cancel_due: true, due: terminal ? null : due };
-  const attempts = found ? withAttempt(job, found.index, orphan) : [...job.attempts, orphan];
-  const base = { ...job, attempts, updated_at: stamp };
-  return { ...base, usage: usageOf(base, terminal) };
-}
-
 /**
  * The next job record after `event` at time `now`. Events that no longer apply (a late
  * answer after completion, a hint for a terminal job) return the same object.
@@ -192,7 +170,7 @@ function adopt(job: JobRecord, provider: ProviderId, upstreamId: string, now: nu
 export function transition(job: JobRecord, event: JobEvent, now: number, policy: MachinePolicy = defaultPolicy): JobRecord {
   const stamp = iso(now);
   if (event.type === "callback" && event.upstreamId !== null && !job.attempts.some((attempt) => attempt.upstream_id === event.upstreamId && attempt.provider === event.provider)) {
-    return adopt(job, event.provider, event.upstreamId, now); // recorded even once the job is over
+    return adopt(job, event.provider, event.upstreamId, now, isTerminal(job)); // recorded even once the job is over
   }
   if (event.type === "cancel_sent") {
     const attempt = job.attempts[event.index];

@@ -3,53 +3,35 @@
  * return machine events: submit (through the circuit breakers), poll, cancel.
  *
  * No decisions about retries or failover live here; the machine makes those from the
- * events. The video and image sides of the adapters are unified into `UpstreamOps`.
+ * events. `UpstreamOps` is the provider spec's view for one model (provider-registry).
  */
 import type { Config, Env } from "../env";
 import { upstreamFetch } from "../env";
 import { callbackToken } from "../lib/tokens";
-import type { I2vInput } from "../models/i2v";
-import type { ImageProInput } from "../models/image-pro";
-import type { AdapterContext, ProviderId, Result, UpstreamTask } from "../providers/provider-adapter";
-import { imageAdapters, videoAdapters } from "../providers/provider-registry";
+import type { AdapterContext, ModelRequest, ProviderId } from "../providers/provider-adapter";
+import type { ModelOperations } from "../providers/provider-registry";
+import { modelOperations } from "../providers/provider-registry";
 import { breakerClient } from "../routing/circuit-breaker";
 import { estimatedCost } from "../routing/eligibility";
 import type { JobEvent } from "./job-machine";
 import type { Attempt, JobRecord, ModelId } from "./job-types";
+import { imageInput, videoInput } from "./job-types";
 
-/** What the job needs from a provider for one model. */
-export interface UpstreamOps {
-  callbacks: boolean;
-  canCancel: boolean;
-  polling: { baseMs: number; maxMs: number };
-  startDeadlineMs: number;
-  queryRatePerSecond?: number;
-  submit(input: JobRecord["input"], options: { callbackUrl: string | null }, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>>;
-  getTask?(upstreamId: string, context: AdapterContext): Promise<Result<UpstreamTask>>;
-  cancel?(upstreamId: string, context: AdapterContext): Promise<Result<void>>;
-  callbackTaskId?(body: unknown): string | null;
-}
+/** What the job needs from a provider for one model: a view on the provider's spec. */
+export type UpstreamOps = ModelOperations;
 
 /** The provider's operations for `model`, or null when it does not offer the model. */
 export function upstreamOps(model: ModelId, provider: ProviderId): UpstreamOps | null {
-  const video = model === "wan2.7-i2v" ? videoAdapters[provider] : undefined;
-  const image = model === "wan2.7-image-pro" ? imageAdapters[provider] : undefined;
-  const adapter = video ?? image;
-  if (!adapter) return null;
-  const { capabilities } = adapter;
-  return {
-    callbacks: capabilities.callbacks,
-    canCancel: capabilities.cancel && Boolean(adapter.cancel),
-    polling: capabilities.polling,
-    startDeadlineMs: capabilities.startDeadlineMs,
-    queryRatePerSecond: capabilities.queryRatePerSecond,
-    submit: video
-      ? (input, options, context) => video.submitVideo(input as I2vInput, options, context)
-      : (input, options, context) => image!.submitImages(input as ImageProInput, options, context),
-    getTask: video ? (id, context) => video.getTask(id, context) : image!.getTask?.bind(image),
-    cancel: adapter.cancel?.bind(adapter),
-    callbackTaskId: adapter.callbackTaskId?.bind(adapter),
-  };
+  return modelOperations(provider, model);
+}
+
+/** The job's model and input, tied together for `submit` (narrowed, not cast). */
+function modelRequest(job: Pick<JobRecord, "model" | "input">): ModelRequest {
+  const video = videoInput(job);
+  if (video) return { model: "wan2.7-i2v", input: video };
+  const image = imageInput(job);
+  if (image) return { model: "wan2.7-image-pro", input: image };
+  throw new Error(`job has an unknown model ${job.model}`);
 }
 
 export interface UpstreamDeps {
@@ -99,7 +81,10 @@ export async function submitJob(job: JobRecord, deps: UpstreamDeps): Promise<Job
 
   const ops = mustOps(job.model, chosen);
   const callbackUrl = ops.callbacks ? `${deps.config.publicBaseUrl}/callbacks/${chosen}/${job.id}/${await callbackToken(deps.config.serverSecret, job.id)}` : null;
-  const result = await ops.submit(job.input, { callbackUrl }, adapterContext(deps, chosen));
+  // The attempt's key until the machine writes attempts ahead with their own (issue 13): one
+  // per create try, so a create is never deduplicated against a different one.
+  const idempotencyKey = `${job.id}.${job.attempts.length + 1}`;
+  const result = await ops.submit(modelRequest(job), { callbackUrl, idempotencyKey }, adapterContext(deps, chosen));
   // The breaker tracks the provider's health: a request it rightly refused is not its fault.
   const healthy = result.ok || result.error.kind === "rejected" || result.error.kind === "content_policy";
   await breakers.record(chosen, healthy);

@@ -182,6 +182,7 @@ export const modelListSchema = z.object({
           configured: z.boolean(),
           features: z.record(z.string(), z.unknown()),
           price: z.record(z.string(), z.number().nullable()),
+          note: z.string().optional().describe("What a user should know about this provider for this model, e.g. a feature not routed here yet and why"),
         }),
       ),
     }),

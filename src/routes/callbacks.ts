@@ -11,8 +11,7 @@ import { loadConfig } from "../env";
 import { ProblemError } from "../http/problem";
 import { isJobId } from "../lib/ids";
 import { verifyCallbackToken } from "../lib/tokens";
-import type { ProviderId } from "../providers/provider-adapter";
-import { videoAdapters } from "../providers/provider-registry";
+import { providerSpecNamed } from "../providers/provider-registry";
 
 export const callbackRoutes = new Hono<AppEnv>();
 
@@ -20,20 +19,20 @@ const maxCallbackBytes = 256 * 1024;
 
 callbackRoutes.post("/callbacks/:provider/:jobId/:token", async (c) => {
   const { provider, jobId, token } = c.req.param();
-  const adapter = videoAdapters[provider as ProviderId];
+  const spec = providerSpecNamed(provider);
   const notFound = new ProblemError("not_found", "Unknown callback URL.");
-  if (!adapter || !isJobId(jobId)) throw notFound;
+  if (!spec || !isJobId(jobId)) throw notFound;
   if (!(await verifyCallbackToken(loadConfig(c.env).serverSecret, jobId, token))) throw notFound;
 
   let upstreamId: string | null = null;
   const text = await c.req.text();
   if (text.length <= maxCallbackBytes) {
     try {
-      upstreamId = adapter.callbackTaskId?.(JSON.parse(text)) ?? null;
+      upstreamId = spec.callbackTaskId?.(JSON.parse(text)) ?? null;
     } catch {
       upstreamId = null; // an unreadable body is still a hint to look
     }
   }
-  await c.env.JOBS.get(c.env.JOBS.idFromName(jobId)).hint(adapter.id, upstreamId);
+  await c.env.JOBS.get(c.env.JOBS.idFromName(jobId)).hint(spec.id, upstreamId);
   return c.body(null, 204);
 });

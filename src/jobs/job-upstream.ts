@@ -62,9 +62,6 @@ function pollingFor(env: Env, ops: UpstreamOps): { baseMs: number; maxMs: number
   return { baseMs: number("POLL_BASE_MS") ?? ops.polling.baseMs, maxMs: number("POLL_MAX_MS") ?? ops.polling.maxMs };
 }
 
-/** Providers that honour an idempotency key on create (EvoLink documents `Idempotency-Key`). */
-const idempotentCreates = new Set<ProviderId>(["evolink"]);
-
 /** Longest a create may take before its answer counts as lost (the provider timeout, plus margin). */
 export const createTimeoutMs = 20_000;
 
@@ -127,14 +124,14 @@ export async function sendCreate(job: JobRecord, index: number, deps: UpstreamDe
   const healthy = result.ok || result.error.kind === "rejected" || result.error.kind === "content_policy";
   await breakers.record(provider, healthy);
   if (result.ok) return { type: "created", index, upstreamId: result.value.upstreamId, task: result.value.task };
-  if (outcomeUnknown(result.error)) return { type: "create_lost", index, resend: idempotentCreates.has(provider), error: result.error };
+  if (outcomeUnknown(result.error)) return { type: "create_lost", index, resend: ops.idempotentCreate, error: result.error };
   return { type: "create_failed", index, error: result.error };
 }
 
 /** After a restart, a create found in flight: re-sent with its key where that is safe, else lost. */
 export async function recoverCreate(job: JobRecord, index: number, deps: UpstreamDeps): Promise<JobEvent> {
   const attempt = job.attempts[index]!;
-  if (idempotentCreates.has(attempt.provider)) return sendCreate(job, index, deps);
+  if (mustOps(job.model, attempt.provider).idempotentCreate) return sendCreate(job, index, deps);
   // No key and no task lookup at this provider: asking again could make a second task.
   return { type: "create_lost", index, resend: false, error: { kind: "timeout", message: `${attempt.provider} did not answer the create`, retryable: true } };
 }

@@ -119,6 +119,11 @@ export interface TaskCapabilities {
   startDeadlineMs: number;
   /** Account-wide limit on task reads, shared by every job (e.g. DashScope's 20 QPS). */
   queryRatePerSecond?: number;
+  /**
+   * The provider documents idempotent creates (`SubmitOptions.idempotencyKey`): a create whose
+   * answer was lost is safely sent again with the same key. Absent: it cannot be asked again.
+   */
+  idempotentCreate?: true;
 }
 
 /** What a provider can do for `wan2.7-i2v` (declared once; drives routing and /v1/models). */

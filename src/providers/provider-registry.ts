@@ -46,6 +46,7 @@ export interface ModelOperations {
   polling: TaskCapabilities["polling"];
   startDeadlineMs: number;
   queryRatePerSecond?: number;
+  idempotentCreate: boolean;
   submit(request: ModelRequest, options: SubmitOptions, context: AdapterContext): Promise<Result<Submitted>>;
   getTask?(upstreamId: string, context: AdapterContext): Promise<Result<UpstreamTask>>;
   cancel?(upstreamId: string, context: AdapterContext): Promise<Result<void>>;
@@ -64,6 +65,7 @@ export function modelOperations(provider: ProviderId, model: ModelId): ModelOper
     polling: capabilities.polling,
     startDeadlineMs: capabilities.startDeadlineMs,
     queryRatePerSecond: capabilities.queryRatePerSecond,
+    idempotentCreate: capabilities.idempotentCreate === true,
     submit: (request, options, context) => submitTo(spec, request, options, context),
     getTask: adapter.getTask?.bind(adapter),
     cancel: adapter.cancel?.bind(adapter),

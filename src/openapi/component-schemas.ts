@@ -75,6 +75,9 @@ export const jobOutputSchema = z.object({
   bytes: z.number().int().min(0),
   sha256,
   index: z.number().int().min(0),
+  width: z.number().int().min(0).optional().describe("Pixels, from the file's own headers (video: the video track's tkhd); absent when the file does not say"),
+  height: z.number().int().min(0).optional().describe("Pixels, from the file's own headers; absent when the file does not say"),
+  duration_seconds: z.number().min(0).optional().describe("Videos: the movie's duration from its mvhd header, in seconds (millisecond precision)"),
 });
 
 export const jobSchema = z.object({

@@ -29,7 +29,8 @@ const attemptStatuses = ["submitting", "running", "completed", "failed", "abando
 
 /**
  * Every problem code the gateway renders (http/problem). Beyond the contract's list:
- * `method_not_allowed` 405, and `upstream_timeout` 504 for routes that wait for a result.
+ * `method_not_allowed` 405, `range_not_satisfiable` 416 (media), and `upstream_timeout` 504
+ * for routes that wait for a result.
  */
 export const problemCodes = [
   "invalid_request",
@@ -39,6 +40,7 @@ export const problemCodes = [
   "method_not_allowed",
   "conflict",
   "payload_too_large",
+  "range_not_satisfiable",
   "unsupported_media_type",
   "idempotency_mismatch",
   "rate_limited",

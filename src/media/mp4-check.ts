@@ -9,6 +9,11 @@
  * a box and is refused. Inside `moov` the walk descends only as far as the metadata needs
  * (`moov` → `mvhd`; `trak` → `tkhd`, `mdia` → `hdlr`) and skips everything else, so the
  * state it keeps is one small header, never `moov` itself.
+ *
+ * What structure cannot prove: without a Content-Length, a body that ends exactly at a
+ * top-level box boundary after `moov` and `mdat` are complete (dropping only trailing boxes
+ * such as `free` or `udta`) looks whole — and is playable. A last box of size 0 ("to the
+ * end") proves nothing without a length, so it is refused then rather than guessed at.
  */
 import type { MediaMetadata } from "./container-check";
 import type { Step } from "./step-walker";

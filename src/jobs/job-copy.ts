@@ -2,7 +2,8 @@
  * @module jobs/job-copy — copies a job's upstream outputs into R2, each once, in order.
  *
  * Only outputs not yet copied are fetched, so a partial failure retries just what is
- * missing. A cancel aborts the download in flight; the copier then leaves nothing behind.
+ * missing. An output is stored only when it is whole (copy-to-r2), with the width, height
+ * and duration its headers state. A cancel aborts the download in flight; the copier then leaves nothing behind.
  */
 import type { Config, Env } from "../env";
 import { upstreamFetch } from "../env";
@@ -46,7 +47,7 @@ export async function copyNextOutput(job: JobRecord, deps: CopyDeps): Promise<{ 
     urlProblem: (candidate) => fetchableUrlProblem(candidate, deps.config),
   });
   if (!result.ok) return { event: { type: "copy_failed", error: result.error }, detail: { index, ...result.error } };
-  const { key, bytes, sha256, contentType, peakBufferedBytes, multipart } = result.value;
-  const output: JobOutput = { url: `${deps.config.publicBaseUrl}/media/${key}`, content_type: contentType, bytes, sha256, index, key };
+  const { key, bytes, sha256, contentType, peakBufferedBytes, multipart, metadata } = result.value;
+  const output: JobOutput = { url: `${deps.config.publicBaseUrl}/media/${key}`, content_type: contentType, bytes, sha256, index, key, ...metadata };
   return { event: { type: "output_copied", output }, detail: { key, bytes, sha256, peakBufferedBytes, multipart } };
 }

@@ -75,6 +75,11 @@ export interface JobOutput {
   index: number;
   /** R2 key (internal; the public `url` is derived from it). */
   key: string;
+  /** Pixels, from the file's own headers (MP4: the video track's `tkhd`), where known. */
+  width?: number;
+  height?: number;
+  /** Seconds, from the MP4 `mvhd` (timescale-aware), where known. */
+  duration_seconds?: number;
 }
 
 /** A unit of scheduled work: due at `due_at` (ms since epoch), tried `tries` times. */

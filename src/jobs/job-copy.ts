@@ -20,6 +20,8 @@ export interface CopyDeps {
   config: Config;
   /** Aborted when the job is canceled mid-copy. */
   signal: AbortSignal;
+  /** Records a multipart upload before its parts are sent (aborted after a crash). */
+  onMultipart?: (upload: { key: string; uploadId: string }) => void | Promise<void>;
 }
 
 /** What one copy did, for the event log (proof of bounded memory, multipart or piped). */
@@ -45,6 +47,7 @@ export async function copyNextOutput(job: JobRecord, deps: CopyDeps): Promise<{ 
     maxBytes: deps.config.maxOutputBytes,
     keyFor: (contentType) => `outputs/${job.id}/${randomToken(20)}/${index}.${extensionOf(contentType)}`,
     urlProblem: (candidate) => fetchableUrlProblem(candidate, deps.config),
+    onMultipart: deps.onMultipart,
   });
   if (!result.ok) return { event: { type: "copy_failed", error: result.error }, detail: { index, ...result.error } };
   const { key, bytes, sha256, contentType, peakBufferedBytes, multipart, metadata } = result.value;

@@ -54,6 +54,7 @@ export type JobEvent =
   | { type: "callback"; provider: ProviderId; upstreamId: string | null }
   | { type: "cancel_sent"; index: number }
   | { type: "stuck"; index: number }
+  | { type: "copy_upload"; upload: { key: string; upload_id: string } | null }
   | { type: "output_copied"; output: JobOutput }
   | { type: "copy_failed"; error: JobError }
   | { type: "deadline" }
@@ -295,10 +296,13 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
       const error: JobError = { code: "upstream_stuck", message: `${attempt.provider} did not start the task in time.`, retryable: true };
       return moveOn(job, event.index, "abandoned", error, now, policy, false);
     }
+    case "copy_upload":
+      // A multipart upload in flight (written before its parts), so a restart can abort it.
+      return job.copy ? { ...job, copy: { ...job.copy, upload: event.upload } } : job;
     case "output_copied": {
       if (!job.copy || job.copy.done.some((output) => output.index === event.output.index)) return job;
       const done = [...job.copy.done, event.output].sort((a, b) => a.index - b.index);
-      if (done.length < job.copy.urls.length) return { ...job, copy: { ...job.copy, done }, updated_at: stamp };
+      if (done.length < job.copy.urls.length) return { ...job, copy: { ...job.copy, done, upload: null }, updated_at: stamp };
       const completed: JobRecord = { ...job, status: "completed", progress: 100, outputs: done, copy: null, submit: null, updated_at: stamp, completed_at: stamp };
       const attempts = settleAttempts(completed, stamp, null);
       return { ...completed, attempts, usage: usageOf({ ...completed, attempts }, true) };
@@ -307,7 +311,7 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
       if (!job.copy) return job;
       const tries = job.copy.tries + 1;
       if (event.error.retryable && tries < policy.copy.maxTries) {
-        return { ...job, copy: { ...job.copy, tries, due_at: now + backoffDelay(tries, { ...policy.copy, random: policy.random }) }, updated_at: stamp };
+        return { ...job, copy: { ...job.copy, tries, upload: null, due_at: now + backoffDelay(tries, { ...policy.copy, random: policy.random }) }, updated_at: stamp };
       }
       // The provider's file could not be stored whole (the attempt stays billed): try elsewhere.
       const index = job.copy.attempt;

@@ -247,6 +247,7 @@ export class JobObject extends DurableObject<Env> {
           // The last instance may have died mid-copy: nothing half-written stays in R2.
           this.recovering = false;
           await cleanUpMedia(this.env.MEDIA, this.job);
+          this.apply({ type: "copy_upload", upload: null });
         }
         do {
           this.again = false;
@@ -273,7 +274,10 @@ export class JobObject extends DurableObject<Env> {
   private async perform(work: NonNullable<ReturnType<typeof dueWork>>): Promise<void> {
     const effects = new JobEffects(this.env, this.config, this.now);
     if (work.kind === "copy" && this.copyAbort.signal.aborted) this.copyAbort = new AbortController();
-    const done = await effects.perform(this.job!, work, this.copyAbort.signal);
+    const done = await effects.perform(this.job!, work, this.copyAbort.signal, async ({ key, uploadId }) => {
+      this.apply({ type: "copy_upload", upload: { key, upload_id: uploadId } });
+      await this.ctx.storage.sync(); // recorded before any part is sent
+    });
     if (!done) return;
     if (done.event.type === "output_copied" && isTerminal(this.job!)) {
       // Canceled while this copy finished: leave nothing behind.

@@ -118,7 +118,7 @@ export interface JobRecord {
    * Pending copy of the result URLs of attempt `attempt` into R2; `done` holds the outputs
    * already copied.
    */
-  copy: (Due & { attempt: number; urls: string[]; done: JobOutput[] }) | null;
+  copy: (Due & { attempt: number; urls: string[]; done: JobOutput[]; upload?: { key: string; upload_id: string } | null }) | null;
   /** Bumped on every change: webhook events and SSE messages carry it, so receivers can order them. */
   sequence?: number;
   /** Where and what to deliver as outbound webhooks (null: none). */

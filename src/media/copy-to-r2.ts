@@ -12,7 +12,7 @@
 import type { JobError } from "../jobs/job-types";
 import type { MediaKind } from "./signatures";
 import { kindOf } from "./signatures";
-import type { StoredObject, StreamFailure } from "./stream-to-r2";
+import type { StoredObject, StreamFailure, StreamToR2Options } from "./stream-to-r2";
 import { streamToR2 } from "./stream-to-r2";
 
 export interface CopyOptions {
@@ -27,6 +27,8 @@ export interface CopyOptions {
   urlProblem: (url: string) => string | null;
   /** Multipart part size (R2 needs ≥ 5 MiB for all parts but the last). */
   partSize?: number;
+  /** See `StreamToR2Options.onMultipart`. */
+  onMultipart?: StreamToR2Options["onMultipart"];
 }
 
 /** What was stored: key, bytes, sha256, content type, metadata, and how (piped or multipart). */
@@ -115,6 +117,7 @@ export async function copyToR2(options: CopyOptions): Promise<CopyResult> {
     keyFor: options.keyFor,
     partSize: options.partSize,
     wholeFile: true,
+    onMultipart: options.onMultipart,
   });
   return result.ok ? result : { ok: false, error: copyError(result.failure, options) };
 }

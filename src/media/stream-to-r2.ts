@@ -41,6 +41,12 @@ export interface StreamToR2Options {
    * no check is refused as not whole), and read its metadata on the way.
    */
   wholeFile?: boolean;
+  /**
+   * Told of a multipart upload as soon as it exists, before any part is sent: a caller that
+   * may die mid-copy records it, so its successor can abort it (R2 keeps an unfinished
+   * upload's parts otherwise).
+   */
+  onMultipart?: (upload: { key: string; uploadId: string }) => void | Promise<void>;
 }
 
 export interface StoredObject {
@@ -308,6 +314,7 @@ export async function streamToR2(options: StreamToR2Options): Promise<StreamResu
       peakBufferedBytes = await putPiped(options, body, key, options.length, httpMetadata);
     } else {
       multipart = await options.bucket.createMultipartUpload(key, { httpMetadata });
+      await options.onMultipart?.({ key, uploadId: multipart.uploadId });
       peakBufferedBytes = await putMultipart(multipart, body);
       multipart = null;
     }

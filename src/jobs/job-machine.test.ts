@@ -119,7 +119,10 @@ describe("job machine", () => {
     expect(back.progress).toBe(40);
     expect(copying.progress).toBe(99);
     expect(done.progress).toBe(100);
-    expect(nextWakeAt(done)).toBeNull();
+    // Only the poster of a first-frame video is left, and it is due after `completed`.
+    expect(done.status).toBe("completed");
+    expect(nextWakeAt(done)).toBe(done.variants!.due_at);
+    expect(nextWakeAt({ ...done, variants: null })).toBeNull();
   });
 
   it("keeps the raw status of an unknown answer on the attempt and never counts it as started", () => {
@@ -297,7 +300,7 @@ describe("job schedule", () => {
     ["queued: the submit", job(), t0],
     ["running: the next read", running, running.attempts[0]!.due!.due_at],
     ["copying: the copy, ignoring the deadline", { ...copying, deadline_at: t0 }, copying.copy!.due_at],
-    ["terminal: nothing", done, null],
+    ["terminal, variants made, kept forever: nothing", { ...done, variants: null }, null],
   ])("wakes for %s", (_name, record, expected) => {
     expect(nextWakeAt(record)).toBe(expected);
   });

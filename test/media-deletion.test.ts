@@ -6,7 +6,7 @@ import { completedWithVariants, keyOf, keysUnder, uploadPng } from "./media-help
 
 afterEach(resetEmulator);
 
-type Output = JobJson["outputs"][number] & { thumbnail_url?: string; poster_url?: string };
+type Output = JobJson["outputs"][number] & { thumbnail_url?: string; poster_url?: string; width?: number; height?: number; duration_seconds?: number };
 
 async function sink(name: string): Promise<Array<{ type: string; data: JobJson & { deleted_at: string | null } }>> {
   const received = (await (await emulator(`/__control/webhooks/${name}`)).json()) as Array<{ body: string }>;
@@ -39,7 +39,7 @@ describe("DELETE /v1/jobs/{id}", () => {
     const deleted = (await response.json()) as JobJson & { deleted_at: string | null; outputs: Output[] };
     expect(deleted.status).toBe("completed");
     expect(deleted.deleted_at).toEqual(expect.any(String));
-    expect(deleted.outputs).toEqual([{ content_type: output.content_type, bytes: output.bytes, sha256: output.sha256, index: 0, width: output["width"], height: output["height"], duration_seconds: output["duration_seconds"] }]);
+    expect(deleted.outputs).toEqual([{ content_type: output.content_type, bytes: output.bytes, sha256: output.sha256, index: 0, width: output.width, height: output.height, duration_seconds: output.duration_seconds }]);
 
     // Nothing left in R2, and the Worker answers 404 for every link (this location's cache purged).
     expect(await keysUnder(`outputs/${job.id}/`)).toEqual([]);

@@ -16,6 +16,7 @@ import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
 import { loadConfig } from "../env";
 import { applyMigrations } from "../lib/sql-migrations";
+import { purgeMediaCache } from "../media/media-cache";
 
 const migrations = [
   `CREATE TABLE upload (id TEXT PRIMARY KEY, data TEXT NOT NULL);
@@ -152,11 +153,14 @@ export class UploadObject extends DurableObject<Env> {
     // The write never finished (the Worker died mid-stream): remove whatever it left.
     if (this.record.pending) return this.abandon();
     // Still kept by a job: that job's release decides.
-    if (this.users() === 0 && this.now() >= this.record.expires_at) await this.removeAs("expired_at");
+    if (this.users() > 0) return;
+    if (this.now() >= this.record.expires_at) await this.removeAs("expired_at");
+    else await this.ctx.storage.setAlarm(this.record.expires_at); // woken early: wait on
   }
 
   private async removeAs(field: "deleted_at" | "expired_at"): Promise<string[]> {
     const keys = await this.deleteObjects();
+    await purgeMediaCache(loadConfig(this.env).publicBaseUrl, keys); // this location's copy; the rest expire
     this.save({ ...this.record!, [field]: new Date(this.now()).toISOString() });
     this.clearUsers();
     await this.ctx.storage.deleteAlarm();

@@ -11,6 +11,7 @@ async function productionEnv(overrides: Partial<Env> = {}): Promise<Env> {
     JOBS: {} as Env["JOBS"],
     BREAKERS: {} as Env["BREAKERS"],
     TENANTS: {} as Env["TENANTS"],
+    UPLOADS: {} as Env["UPLOADS"],
     MEDIA: {} as R2Bucket,
     ENVIRONMENT: "production",
     PUBLIC_BASE_URL: "https://wan.example.com",

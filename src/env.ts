@@ -7,6 +7,9 @@
  */
 import type { JobObject } from "./jobs/job-object";
 import type { TenantIndex } from "./jobs/tenant-index";
+import type { MediaDefaults } from "./media/media-defaults";
+import { parseTenantDefaults } from "./media/media-defaults";
+import type { UploadObject } from "./uploads/upload-object";
 import type { ProviderBreaker } from "./routing/circuit-breaker";
 import type { ProviderId } from "./providers/provider-adapter";
 import { providerIds } from "./providers/provider-adapter";
@@ -26,6 +29,10 @@ export interface Env {
   BREAKER_COOLDOWN_SECONDS?: string;
   BREAKERS: DurableObjectNamespace<ProviderBreaker>;
   TENANTS: DurableObjectNamespace<TenantIndex>;
+  /** One Durable Object per upload: its expiry and the jobs that keep it. */
+  UPLOADS: DurableObjectNamespace<UploadObject>;
+  /** Cloudflare Images: WebP thumbnails of image outputs and video posters (absent: none are made). */
+  IMAGES?: ImagesBinding;
   /** Development/test only: every upstream request goes through this service (the emulator). */
   UPSTREAM?: Fetcher;
   [key: string]: unknown;
@@ -51,6 +58,17 @@ export interface Config {
   providers: Partial<Record<ProviderId, ProviderConfig>>;
   /** Preferred provider order for `provider: "auto"` (PROVIDER_ORDER); the rest follow by price. */
   providerOrder: ProviderId[];
+  /** Days an upload is kept once no job retains it (UPLOAD_RETENTION_DAYS). */
+  uploadRetentionDays: number;
+  /**
+   * Seconds an edge location's cache keeps a media object (MEDIA_EDGE_TTL_SECONDS): the
+   * longest a deleted object can still be served by a location that had it cached.
+   */
+  mediaEdgeTtlSeconds: number;
+  /** Objects larger than this are served from R2 without entering the edge cache (MEDIA_CACHE_MAX_BYTES). */
+  mediaCacheMaxBytes: number;
+  /** Retention and media access per tenant, `*` for all (TENANT_DEFAULTS; see media/media-defaults). */
+  tenantDefaults: Record<string, Partial<MediaDefaults>>;
 }
 
 /** Thrown when configuration is unusable; rendered as a 500 without details. */
@@ -152,6 +170,9 @@ function parseConfig(env: Env): Config {
     if (!(providerIds as readonly string[]).includes(id)) throw new ConfigError(`PROVIDER_ORDER names an unknown provider: ${id}`);
   }
 
+  const tenantDefaults = parseTenantDefaults(text(env.TENANT_DEFAULTS));
+  if (typeof tenantDefaults === "string") throw new ConfigError(`TENANT_DEFAULTS ${tenantDefaults}`);
+
   return {
     environment,
     publicBaseUrl,
@@ -163,6 +184,11 @@ function parseConfig(env: Env): Config {
     maxOutputBytes: positiveNumber(env.MAX_OUTPUT_BYTES, 2 * 1024 ** 3, "MAX_OUTPUT_BYTES"),
     providers,
     providerOrder: [...new Set(providerOrder)] as ProviderId[],
+    uploadRetentionDays: positiveNumber(env.UPLOAD_RETENTION_DAYS, 30, "UPLOAD_RETENTION_DAYS"),
+    mediaEdgeTtlSeconds: positiveNumber(env.MEDIA_EDGE_TTL_SECONDS, 300, "MEDIA_EDGE_TTL_SECONDS"),
+    // Cloudflare caches files up to 512 MB on Free, Pro and Business plans (read as 10^6 bytes, the smaller reading).
+    mediaCacheMaxBytes: positiveNumber(env.MEDIA_CACHE_MAX_BYTES, 512_000_000, "MEDIA_CACHE_MAX_BYTES"),
+    tenantDefaults,
   };
 }
 

@@ -6,6 +6,7 @@ import { createApp } from "./app";
 export { JobObject } from "./jobs/job-object";
 export { TenantIndex } from "./jobs/tenant-index";
 export { ProviderBreaker } from "./routing/circuit-breaker";
+export { UploadObject } from "./uploads/upload-object";
 
 const app = createApp();
 export default app;

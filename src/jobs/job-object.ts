@@ -9,6 +9,10 @@
  * Write-ahead: the job is stored before anyone hears of it, and each create's attempt
  * (provider, idempotency key) is committed before the create request leaves. Whatever
  * instant the process dies at, the next instance finds every task it may have made.
+ *
+ * After the end the same alarm serves the job's media: thumbnails and posters, deletion and
+ * expiry (job-media-transition.ts). Links of private media are signed afresh wherever the
+ * job leaves this object (`present`, the event stream, webhook deliveries).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Config, Env } from "../env";
@@ -20,20 +24,23 @@ import { outboxDeps, WebhookOutbox } from "../webhooks/webhook-outbox";
 import { JobEffects } from "./job-effects";
 import type { JobEvent, MachinePolicy } from "./job-machine";
 import { defaultPolicy, isTerminal, transition } from "./job-machine";
-import { cleanUpMedia } from "./job-media";
+import { cleanUpMedia, mediaKeysOf, retainUploads } from "./job-media";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import { JobStore } from "./job-store";
 import { JobStreamHub, Waiters } from "./job-stream";
 import { listJob } from "./tenant-index";
 import type { JobRecord } from "./job-types";
+import { mediaPolicyOf, mediaRemoved } from "./job-types";
 import type { JobView } from "./job-view";
-import { toJobView } from "./job-view";
+import { toJobView, withFreshLinks, withFreshPayloadLinks } from "./job-view";
 
 /** How many due items one wake-up may work through before yielding to the next alarm. */
 const maxStepsPerWake = 16;
 
 export type CreateOutcome = { job: JobView; replayed: boolean; mismatch: boolean };
 export type CancelOutcome = { job: JobView; conflict: boolean } | null;
+/** `keys`: the objects removed, for the caller to purge from its location's edge cache. */
+export type DeleteOutcome = { job: JobView; conflict: boolean; keys: string[] } | null;
 
 export class JobObject extends DurableObject<Env> {
   private readonly store: JobStore;
@@ -44,6 +51,8 @@ export class JobObject extends DurableObject<Env> {
   private copyAbort = new AbortController();
   private readonly waiters = new Waiters();
   private streams: JobStreamHub | null = null;
+  /** Stream messages of a private job wait for their signed links, in order. */
+  private publishing: Promise<void> = Promise.resolve();
   /** Media clean-up owed by this instance's start (a copy the last instance left half done). */
   private recovering = false;
   /** The clock; replaceable in tests (time travel without patching globals). */
@@ -76,6 +85,11 @@ export class JobObject extends DurableObject<Env> {
     return toJobView(job, this.config.publicBaseUrl);
   }
 
+  /** The job as it is handed out: private links signed afresh. */
+  private present(job: JobRecord, view: JobView = this.viewOf(job)): Promise<JobView> {
+    return withFreshLinks(view, job, this.config.publicBaseUrl, this.config.serverSecret, this.now());
+  }
+
   private owned(tenant: string): JobRecord | null {
     return this.job && this.job.tenant === tenant ? this.job : null;
   }
@@ -93,7 +107,7 @@ export class JobObject extends DurableObject<Env> {
     const existing = this.job;
     if (existing) {
       const mismatch = existing.tenant !== record.tenant || existing.request_hash !== record.request_hash;
-      return { job: this.viewOf(existing), replayed: !mismatch, mismatch };
+      return { job: await this.present(existing), replayed: !mismatch, mismatch };
     }
     this.job = record;
     this.outbox.startEmpty();
@@ -102,19 +116,20 @@ export class JobObject extends DurableObject<Env> {
     this.store.appendEvent(record.created_at, "created", "queued", { providers: record.providers });
     // If this instance dies before its first pass is done, the alarm carries on.
     await this.ctx.storage.setAlarm(this.now() + 1_000);
+    await retainUploads(this.env, record);
     // Listed from committed state (the output gate holds the call until the commit is durable).
     await listJob(this.env, record).catch(() => console.error("tenant index write failed"));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.config.submitAnswerMs)));
     await Promise.race([this.runDue(), budget]);
     clearTimeout(timer);
-    return { job: this.viewOf(this.job!), replayed: false, mismatch: false };
+    return { job: await this.present(this.job!), replayed: false, mismatch: false };
   }
 
   /** The job as its tenant sees it; null for anyone else (a plain 404 upstairs). */
   async view(tenant: string): Promise<JobView | null> {
     const job = this.owned(tenant);
-    return job ? this.viewOf(job) : null;
+    return job ? this.present(job) : null;
   }
 
   /** The job's status for its tenant index (a sweep checks listed statuses against it). */
@@ -126,7 +141,7 @@ export class JobObject extends DurableObject<Env> {
   async waitForTerminal(tenant: string, timeoutMs: number): Promise<JobView | null> {
     if (!this.owned(tenant)) return null;
     if (!isTerminal(this.job!)) await this.waiters.wait(timeoutMs);
-    return this.viewOf(this.job!);
+    return this.present(this.job!);
   }
 
   /** Resolves once the pass working on the job, if any, is over (for tests and debugging). */
@@ -155,7 +170,7 @@ export class JobObject extends DurableObject<Env> {
   async cancel(tenant: string): Promise<CancelOutcome> {
     const job = this.owned(tenant);
     if (!job) return null;
-    if (isTerminal(job)) return { job: this.viewOf(job), conflict: true };
+    if (isTerminal(job)) return { job: await this.present(job), conflict: true };
     this.apply({ type: "cancel" });
     this.copyAbort.abort(new Error("job canceled"));
     await cleanUpMedia(this.env.MEDIA, this.job!);
@@ -166,7 +181,26 @@ export class JobObject extends DurableObject<Env> {
       if (done) this.apply(done.event, done.detail);
     }
     await this.armAlarm();
-    return { job: this.viewOf(this.job!), conflict: false };
+    return { job: await this.present(this.job!), conflict: false };
+  }
+
+  /**
+   * Deletes a finished job's media (`DELETE /v1/jobs/{id}`): removed before the answer, or
+   * — should R2 fail — by the alarm's retries; the record stays, with `deleted_at`.
+   */
+  async delete(tenant: string): Promise<DeleteOutcome> {
+    const job = this.owned(tenant);
+    if (!job) return null;
+    if (!isTerminal(job)) return { job: await this.present(job), conflict: true, keys: [] };
+    this.apply({ type: "delete" });
+    const keys = new Set(mediaKeysOf(this.job!));
+    if (this.job!.purge) {
+      const done = await new JobEffects(this.env, this.config, this.now).perform(this.job!, { kind: "purge_media" }, this.copyAbort.signal);
+      if (done) this.apply(done.event, done.detail);
+      for (const key of done?.keys ?? []) keys.add(key);
+    }
+    await this.armAlarm();
+    return { job: await this.present(this.job!), conflict: false, keys: [...keys] };
   }
 
   /** The job's webhook deliveries with every attempt; null for anyone but its tenant. */
@@ -190,7 +224,9 @@ export class JobObject extends DurableObject<Env> {
     const keepAliveMs = Number(this.env.SSE_KEEPALIVE_MS) > 0 ? Number(this.env.SSE_KEEPALIVE_MS) : 15_000;
     this.streams ??= new JobStreamHub(keepAliveMs);
     const lastSeen = Number(request.headers.get("last-event-id") ?? Number.NaN);
-    return this.streams.open(this.viewOf(job), isTerminal(job), Number.isFinite(lastSeen) ? lastSeen : null);
+    let view = await this.present(job);
+    while (view.sequence !== (this.job!.sequence ?? 0)) view = await this.present(this.job!); // changed while signing
+    return this.streams.open(view, isTerminal(this.job!), Number.isFinite(lastSeen) ? lastSeen : null);
   }
 
   override async alarm(): Promise<void> {
@@ -216,8 +252,12 @@ export class JobObject extends DurableObject<Env> {
     // Built only when someone needs it (a stream, a webhook event): most changes have neither.
     let view: JobView | undefined;
     const viewNow = () => (view ??= this.viewOf(after));
-    if (this.streams) this.streams.publish(viewNow(), terminal);
+    const hub = this.streams;
+    if (hub && mediaPolicyOf(after).access === "public") hub.publish(viewNow(), terminal);
+    else if (hub) this.publishing = this.publishing.then(async () => hub.publish(await this.present(after, viewNow()), terminal));
     if (terminal) this.waiters.wakeAll();
+    // The webhook payload keeps unsigned links; each delivery signs them (outboxDeps below).
+    if (!mediaRemoved(before) && mediaRemoved(after) && after.webhook) this.outbox.enqueue(after, "job.deleted", viewNow(), this.now(), true);
     if (after.status === before.status) return;
     // The listing follows the committed state; stale updates are ignored there.
     this.ctx.waitUntil(listJob(this.env, after).catch(() => {}));
@@ -254,7 +294,9 @@ export class JobObject extends DurableObject<Env> {
             await this.perform(work);
           }
         } while (this.again);
-        if (this.job?.webhook) await this.outbox.deliverDue(this.job, outboxDeps(this.env, this.config, this.now));
+        const job = this.job;
+        const render = (payload: string) => withFreshPayloadLinks(payload, job!, this.config.publicBaseUrl, this.config.serverSecret, this.now());
+        if (job?.webhook) await this.outbox.deliverDue(job, outboxDeps(this.env, this.config, this.now, render));
         await this.armAlarm();
       } catch (thrown) {
         // A bug or an unexpected failure must not strand the job (nor fail the request
@@ -281,6 +323,8 @@ export class JobObject extends DurableObject<Env> {
       await this.env.MEDIA.delete(done.event.output.key);
       return;
     }
+    // Deleted or expired while its thumbnails were made: they go too.
+    if (done.event.type === "variants_made" && mediaRemoved(this.job!)) return void (await this.env.MEDIA.delete(done.keys ?? []));
     const before = this.job!;
     this.apply(done.event, done.detail);
     // A job that ended without its outputs (a copy that failed for good) keeps nothing in R2.

@@ -43,6 +43,7 @@ export const componentRef = (kind: "headers" | "parameters" | "responses", name:
 export type ProblemResponseCode =
   | "invalid_request"
   | "unauthorized"
+  | "forbidden"
   | "not_found"
   | "conflict"
   | "payload_too_large"
@@ -82,6 +83,7 @@ export interface OperationSpec {
 const statusOfProblem: Record<ProblemResponseCode, string> = {
   invalid_request: "400",
   unauthorized: "401",
+  forbidden: "403",
   not_found: "404",
   conflict: "409",
   payload_too_large: "413",

@@ -24,6 +24,10 @@ const problemExamples: Record<ProblemResponseCode, ProblemExample> = {
     ]),
   },
   unauthorized: { description: "Missing or unknown API key.", example: new ProblemError("unauthorized", "The API key is not valid.") },
+  forbidden: {
+    description: "A private object asked for without a valid signed link: no `expires`/`signature`, a signature that does not match, or a link past its expiry. Get a fresh link from the job.",
+    example: new ProblemError("forbidden", "This link has expired; get a fresh one from the job."),
+  },
   not_found: { description: "No such resource for this API key.", example: new ProblemError("not_found", "No job job_… exists for this API key.") },
   conflict: { description: "The resource is not in a state that allows this.", example: new ProblemError("conflict", "Job job_… is already completed.") },
   payload_too_large: {

@@ -1,5 +1,5 @@
 /**
- * @module routes/jobs — create, read, wait for, cancel and stream jobs.
+ * @module routes/jobs — create, read, wait for, cancel, stream and delete jobs.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -12,7 +12,12 @@ import type { JobRecord } from "../jobs/job-types";
 import type { JobView } from "../jobs/job-view";
 import { idempotentJobId, isJobId, newJobId } from "../lib/ids";
 import { sha256Hex } from "../lib/encoding";
+import { purgeMediaCache } from "../media/media-cache";
+import { mediaPolicyFor } from "../media/media-defaults";
+import { i2vMaterials } from "../models/i2v";
+import type { JobRequest } from "../models/job-request";
 import { canonicalJson, validateJobRequest } from "../models/job-request";
+import { uploadIdsIn } from "../uploads/upload-keys";
 import type { Exclusion } from "../routing/eligibility";
 import { eligibleProviders, estimatedCost } from "../routing/eligibility";
 import { webhookUrlProblem } from "../webhooks/webhook-url";
@@ -33,8 +38,15 @@ function notFound(id: string): ProblemError {
   return new ProblemError("not_found", `No job ${id} exists for this API key.`);
 }
 
+/** The URLs among a job's inputs (where its own uploads may be). */
+function inputUrls(request: JobRequest): string[] {
+  const input = request.input as Record<string, unknown>;
+  const candidates = request.model === "wan2.7-i2v" ? i2vMaterials.map((field) => input[field]) : ((input.images as unknown[] | undefined) ?? []);
+  return candidates.filter((url): url is string => typeof url === "string");
+}
+
 /** Builds the record of a new job from a validated request. */
-function newRecord(id: string, tenant: string, request: ReturnType<typeof validateJobRequest> & { ok: true }, eligible: JobRecord["providers"], requestHash: string | null, config: Config, now: number): JobRecord {
+function newRecord(id: string, tenant: string, request: ReturnType<typeof validateJobRequest> & { ok: true }, eligible: JobRecord["providers"], requestHash: string | null, config: Config, now: number, uploads: string[]): JobRecord {
   const { value } = request;
   const stamp = new Date(now).toISOString();
   return {
@@ -61,6 +73,8 @@ function newRecord(id: string, tenant: string, request: ReturnType<typeof valida
     copy: null,
     webhook: value.webhook,
     request_hash: requestHash,
+    media: mediaPolicyFor(value, tenant, config.tenantDefaults),
+    uploads,
   };
 }
 
@@ -128,7 +142,8 @@ export async function createJob(c: Context<AppEnv>, body: Record<string, unknown
   // tenant and the key: concurrent retries meet in one object, which creates one job.
   const id = idempotencyKey === undefined ? newJobId(now) : await idempotentJobId(tenant, idempotencyKey);
   const requestHash = idempotencyKey === undefined ? null : await sha256Hex(canonicalJson(validation.value));
-  const outcome = await jobStub(c, id).create(newRecord(id, tenant, validation, eligible, requestHash, config, now));
+  const uploads = await uploadIdsIn(inputUrls(validation.value), tenant, config.publicBaseUrl);
+  const outcome = await jobStub(c, id).create(newRecord(id, tenant, validation, eligible, requestHash, config, now, uploads));
   if (outcome.mismatch) {
     throw new ProblemError("idempotency_mismatch", "This Idempotency-Key was already used with a different request.");
   }
@@ -181,6 +196,21 @@ jobRoutes.post("/v1/jobs/:id/cancel", async (c) => {
   if (!outcome) throw notFound(id);
   if (outcome.conflict) throw new ProblemError("conflict", `Job ${id} is already ${outcome.job.status}.`, [], {}, { job: outcome.job });
   return c.json(outcome.job, 202);
+});
+
+/**
+ * Deletes a finished job's media: every stored object (outputs, thumbnails, posters, and the
+ * uploads only it kept) is gone from R2 before the answer, and from this location's edge
+ * cache; the record stays with `deleted_at`. 409 while the job runs (cancel it first).
+ */
+jobRoutes.delete("/v1/jobs/:id", async (c) => {
+  const id = c.req.param("id");
+  if (!isJobId(id)) throw notFound(id);
+  const outcome = await jobStub(c, id).delete(c.get("tenant"));
+  if (!outcome) throw notFound(id);
+  if (outcome.conflict) throw new ProblemError("conflict", `Job ${id} is still ${outcome.job.status}: cancel it first, then delete it.`, [], {}, { job: outcome.job });
+  await purgeMediaCache(loadConfig(c.env).publicBaseUrl, outcome.keys);
+  return c.json(outcome.job);
 });
 
 jobRoutes.get("/v1/jobs/:id/events", async (c) => {

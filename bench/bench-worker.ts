@@ -1,63 +1,55 @@
 /**
- * The Worker the benchmarks run: the production gateway plus the ceilings it is compared
- * with, in the same runtime (never deployed).
+ * The Worker the benchmarks run (never deployed): the production gateway, the ceilings it
+ * is compared with in the same runtime (worker/ceilings.ts, worker/media-routes.ts), and —
+ * when the stack is started with `BENCH_METER=1` — the counters of what a job costs
+ * (worker/meter.ts, worker/metered-classes.ts).
  *
- * - `GET  /__bench/bare`       a bare Hono route (the ceiling for any request)
- * - `POST /__bench/do-write`   a bare route that creates a new Durable Object and inserts
- *                              one SQLite row (the ceiling for a submit)
- * - `POST /__bench/pipe?url=`  downloads `url` straight into `R2.put` with a known length
- *                              (the ceiling for the media copy)
- * - `POST /__bench/clear-media` deletes every object in the bucket, so each copy round starts
- *                              from the same empty local R2 (it slows down as it fills)
+ * - `GET  /__bench/meter`        everything counted since the last reset
+ * - `POST /__bench/meter/reset`  starts counting afresh
+ * - `POST /__bench/job-db-sizes` the SQLite database size of each job (JSON array of ids)
  */
-import { DurableObject } from "cloudflare:workers";
 import { Hono } from "hono";
-import type { Env } from "../src/env";
 import gateway from "../src/index";
+import type { BenchEnv } from "./worker/ceilings";
+import { ceilings } from "./worker/ceilings";
+import { mediaBench } from "./worker/media-routes";
+import { enableFrom, meter, meteredEnv, snapshot } from "./worker/meter";
 
-export * from "../src/index";
-
-export class BenchObject extends DurableObject {
-  async insert(value: string): Promise<number> {
-    this.ctx.storage.sql.exec("CREATE TABLE IF NOT EXISTS rows (id INTEGER PRIMARY KEY, value TEXT)");
-    this.ctx.storage.sql.exec("INSERT INTO rows (value) VALUES (?)", value);
-    return 1;
-  }
-}
-
-type BenchEnv = Env & { BENCH: DurableObjectNamespace<BenchObject> };
+export { BenchObject } from "./worker/ceilings";
+export { JobObject, ProviderBreaker, TenantIndex, UploadObject } from "./worker/metered-classes";
 
 const bench = new Hono<{ Bindings: BenchEnv }>();
-bench.get("/__bench/bare", (c) => c.json({ ok: true }));
-bench.post("/__bench/do-write", async (c) => {
-  const stub = c.env.BENCH.get(c.env.BENCH.newUniqueId());
-  await stub.insert(await c.req.text());
-  return c.json({ ok: true }, 202);
-});
-bench.post("/__bench/pipe", async (c) => {
-  const started = Date.now();
-  const response = await fetch(c.req.query("url")!);
-  const length = Number(response.headers.get("content-length"));
-  const fixed = new FixedLengthStream(length);
-  const key = `bench/${crypto.randomUUID()}`;
-  const [, object] = await Promise.all([response.body!.pipeTo(fixed.writable), c.env.MEDIA.put(key, fixed.readable)]);
-  return c.json({ bytes: object?.size ?? 0, ms: Date.now() - started, key });
+bench.route("/", ceilings);
+bench.route("/", mediaBench);
+bench.get("/__bench/meter", (c) => c.json({ enabled: meter.enabled, ...snapshot() }));
+bench.post("/__bench/meter/reset", (c) => {
+  meter.reset();
+  return c.json({ ok: true });
 });
 
-bench.post("/__bench/clear-media", async (c) => {
-  let deleted = 0;
-  for (;;) {
-    const page = await c.env.MEDIA.list({ limit: 1000 });
-    if (page.objects.length === 0) break;
-    await c.env.MEDIA.delete(page.objects.map((object) => object.key));
-    deleted += page.objects.length;
-  }
-  return c.json({ deleted });
+/** The SQLite database size of each job (JSON array of job ids), in bytes. */
+bench.post("/__bench/job-db-sizes", async (c) => {
+  const ids = (await c.req.json()) as string[];
+  const jobs = c.env.JOBS as unknown as DurableObjectNamespace<{ benchDatabaseSize(): Promise<number> } & Rpc.DurableObjectBranded>;
+  return c.json(await Promise.all(ids.map((id) => jobs.get(jobs.idFromName(id)).benchDatabaseSize())));
 });
+
+/** The kind of a request the gateway serves, for the Worker-request tally. */
+function requestKind(request: Request, path: string): string {
+  if (path.startsWith("/callbacks/")) return "provider callback";
+  if (path.startsWith("/media/")) return "media read";
+  if (path === "/v1/jobs") return request.method === "POST" ? "job submit" : "job list";
+  if (path.startsWith("/v1/jobs/")) return "job read";
+  return "other";
+}
 
 export default {
   fetch(request: Request, env: BenchEnv, ctx: ExecutionContext) {
-    if (new URL(request.url).pathname.startsWith("/__bench/")) return bench.fetch(request, env, ctx);
-    return gateway.fetch(request, env, ctx);
+    enableFrom(env);
+    const path = new URL(request.url).pathname;
+    if (path.startsWith("/__bench/")) return bench.fetch(request, env, ctx);
+    if (!meter.enabled) return gateway.fetch(request, env, ctx);
+    meter.add(meter.counts.worker_requests, requestKind(request, path));
+    return gateway.fetch(request, meteredEnv(env, null), ctx);
   },
 };

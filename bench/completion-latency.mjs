@@ -3,7 +3,7 @@
  * Time from upstream completion to `completed` (outputs in R2), through the real local
  * stack: gateway + emulator in workerd, inspector off, EvoLink personality with callbacks.
  *
- *   node bench/completion-latency.mjs [runs=10]
+ *   node bench/completion-latency.mjs [runs=10]      (ports: BENCH_PORT, default 9831, and the next)
  *
  * Upstream completion is the emulator task's `created_at + duration_ms` (when it turns
  * `completed` and fires the callback); `completed` is the job's `completed_at`. Both clocks
@@ -16,7 +16,8 @@ import { startLocalStack } from "../scripts/local-stack.mjs";
 
 const runs = Number(process.argv[2] ?? 10);
 const persist = mkdtempSync(join(tmpdir(), "wan-edge-bench-"));
-const stack = await startLocalStack({ gatewayPort: 18787, emulatorPort: 18788, persist });
+const port = Number(process.env.BENCH_PORT ?? 9831);
+const stack = await startLocalStack({ gatewayPort: port, emulatorPort: port + 1, persist });
 const headers = { authorization: "Bearer wan-edge-dev-key", "content-type": "application/json" };
 
 async function faults(plan) {

@@ -28,35 +28,54 @@ export async function runLoad({ name, concurrency, requests, warmup = Math.min(5
  * object, and file creation gets slower with it), and interleaving gives every route the
  * same share of that drift; measured one after the other, the later route paid for it.
  * Each row sums its route's slices (throughput = its requests / its own elapsed time).
+ *
+ * A route may also have `before()` (awaited before each of its slices, not timed: e.g.
+ * emptying a cache), `after()` (awaited at the end of each slice and timed with it: work the
+ * route leaves running after its answers, e.g. cache fills), `warmup` (its own warm-up
+ * count) and `observe(response)` (a label to tally per response, e.g. a cache header).
  * `onSlice(index, "start" | "end")` brackets every slice of route `index` (CPU accounting).
- * @param {{ name: string, request: (index: number) => Promise<Response> }[]} routes
+ * @param {{ name: string, request: (index: number) => Promise<Response>, before?: () => Promise<void>,
+ *   after?: () => Promise<void>, warmup?: number, observe?: (response: Response) => string }[]} routes
  * @param {{ concurrency: number, requests: number, slices?: number, warmup?: number,
  *   onSlice?: (index: number, edge: "start" | "end") => void }} options
  */
 export async function runInterleaved(routes, { concurrency, requests, slices = 10, warmup = Math.min(50, requests), onSlice = () => {} }) {
-  for (const route of routes) await warm(route.request, warmup);
-  const totals = routes.map(() => ({ latencies: [], errors: 0, seconds: 0 }));
+  for (const route of routes) await warm(route.request, route.warmup ?? warmup);
+  const totals = routes.map(() => ({ latencies: [], errors: 0, seconds: 0, seen: {} }));
   const sliceSize = Math.ceil(requests / slices);
   for (let start = 0; start < requests; start += sliceSize) {
     for (const [index, route] of routes.entries()) {
+      await route.before?.();
       onSlice(index, "start");
-      const part = await drive(concurrency, start, Math.min(requests, start + sliceSize), route.request);
+      const began = performance.now();
+      const part = await drive(concurrency, start, Math.min(requests, start + sliceSize), route.request, route.observe);
+      await route.after?.();
       onSlice(index, "end");
-      totals[index].latencies.push(...part.latencies);
-      totals[index].errors += part.errors;
-      totals[index].seconds += part.seconds;
+      const total = totals[index];
+      total.latencies.push(...part.latencies);
+      total.errors += part.errors;
+      total.seconds += (performance.now() - began) / 1000;
+      for (const [label, count] of Object.entries(part.seen)) total.seen[label] = (total.seen[label] ?? 0) + count;
     }
   }
   return routes.map((route, index) => summary(route.name, concurrency, totals[index]));
 }
 
 async function warm(request, count) {
-  for (let index = 0; index < count; index++) await (await request(-1 - index)).arrayBuffer();
+  for (let index = 0; index < count; index++) await drain(await request(-1 - index));
+}
+
+/** Reads a body to its end without keeping it (a 50 MB answer need not become one buffer). */
+async function drain(response) {
+  if (!response.body) return;
+  const reader = response.body.getReader();
+  while (!(await reader.read()).done);
 }
 
 /** Requests `from` … `to` - 1 through `concurrency` closed-loop workers. */
-async function drive(concurrency, from, to, request) {
+async function drive(concurrency, from, to, request, observe) {
   const latencies = [];
+  const seen = {};
   let errors = 0;
   let next = from;
   const started = performance.now();
@@ -67,8 +86,12 @@ async function drive(concurrency, from, to, request) {
         const begin = performance.now();
         try {
           const response = await request(index);
-          await response.arrayBuffer();
+          await drain(response);
           if (response.status >= 400) errors++;
+          if (observe) {
+            const label = observe(response);
+            seen[label] = (seen[label] ?? 0) + 1;
+          }
         } catch {
           errors++;
         }
@@ -76,10 +99,10 @@ async function drive(concurrency, from, to, request) {
       }
     }),
   );
-  return { latencies, errors, seconds: (performance.now() - started) / 1000 };
+  return { latencies, errors, seen, seconds: (performance.now() - started) / 1000 };
 }
 
-function summary(name, concurrency, { latencies, errors, seconds }) {
+function summary(name, concurrency, { latencies, errors, seconds, seen = {} }) {
   latencies.sort((a, b) => a - b);
   const round = (value) => Math.round(value * 100) / 100;
   return {
@@ -89,6 +112,7 @@ function summary(name, concurrency, { latencies, errors, seconds }) {
     errors,
     p50_ms: round(percentile(latencies, 50)),
     p99_ms: round(percentile(latencies, 99)),
-    rps: Math.round(latencies.length / seconds),
+    rps: Math.round((latencies.length / seconds) * 10) / 10,
+    ...(Object.keys(seen).length > 0 ? { seen } : {}),
   };
 }

@@ -29,8 +29,14 @@ function holdsPath(pid, path) {
  * state folder; wrangler's dev proxies and the emulator hold none of it), `stackPids` every
  * workerd process of the stack in start order. Both are read after a first request: the
  * gateway's workerd can come up after `ready`.
+ *
+ * Ports come from `BENCH_PORT` (default 9811: the gateway; the emulator on the next one), so
+ * the bench can run beside other stacks on a shared machine.
+ * @param {{ port?: number, pollMs?: number | null, meter?: boolean }} options `pollMs`:
+ *   every provider's polling cadence (default 60 s, out of the way of request measurements;
+ *   null: the providers' own); `meter`: count what jobs cost (bench/worker/meter.ts).
  */
-export async function startBenchStack() {
+export async function startBenchStack({ port = Number(process.env.BENCH_PORT ?? 9811), pollMs = 60_000, meter = false } = {}) {
   // Wrangler's local data explorer (on by default) wraps every SQLite-backed class so that
   // each object with a name writes that name into a table of its own, in a separate commit
   // when it starts: a job object (addressed by name) pays for it, the bare create-DO route
@@ -38,9 +44,12 @@ export async function startBenchStack() {
   process.env.X_LOCAL_EXPLORER = "false";
   const persist = mkdtempSync(join(tmpdir(), "wan-edge-bench-"));
   const pidsBefore = new Set(workerdPids());
+  const vars = {};
+  if (pollMs !== null) Object.assign(vars, { POLL_BASE_MS: String(pollMs), POLL_MAX_MS: String(pollMs) });
+  if (meter) vars.BENCH_METER = "1";
   const stack = await startLocalStack({
-    gatewayPort: 18797,
-    emulatorPort: 18798,
+    gatewayPort: port,
+    emulatorPort: port + 1,
     persist,
     entrypoint: "bench/bench-worker.ts",
     bindings: { BENCH: { type: "durable_object_namespace", class_name: "BenchObject" } },
@@ -48,10 +57,10 @@ export async function startBenchStack() {
       { tag: "v1", new_sqlite_classes: ["JobObject"] },
       { tag: "v2", new_sqlite_classes: ["ProviderBreaker"] },
       { tag: "v3", new_sqlite_classes: ["TenantIndex"] },
-      { tag: "v4", new_sqlite_classes: ["BenchObject"] },
+      { tag: "v4", new_sqlite_classes: ["UploadObject"] },
+      { tag: "v5", new_sqlite_classes: ["BenchObject"] },
     ],
-    // Polls are the backstop; keep them out of the way of the request measurements.
-    vars: { POLL_BASE_MS: "60000", POLL_MAX_MS: "60000" },
+    vars,
   });
   await (await fetch(`${stack.gatewayUrl}/healthz`)).arrayBuffer();
   const stackPids = workerdPids().filter((pid) => !pidsBefore.has(pid)).sort((a, b) => a - b);

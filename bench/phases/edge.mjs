@@ -1,0 +1,54 @@
+/**
+ * @module bench/phases/edge — request latency and throughput of the gateway's status read
+ * and submit, side by side with their ceilings in the same runtime, at 16 connections and 1.
+ *
+ * Rows: the bare route; `GET /v1/jobs/{id}`; the same-work submit ceiling (the durable work a
+ * write-ahead submit must do, nothing else: bench/worker/ceilings.ts); the bare create-DO
+ * route (one object, one row: the old ceiling, a reference row); the emulator's create called
+ * directly; `POST /v1/jobs`.
+ */
+import { runInterleaved } from "../lib/load.mjs";
+import { apiHeaders, client, evolinkCreateBody, i2vBody, json, progress } from "../lib/client.mjs";
+
+export const edgeRoutes = {
+  bare: "bare route",
+  status: "status GET /v1/jobs/{id}",
+  sameWork: "same-work submit ceiling",
+  createDo: "bare create-DO + row",
+  direct: "direct emulator create",
+  submit: "submit POST /v1/jobs",
+};
+
+/** The submit's rows and ceilings, interleaved (also used by bench/edge-probe.mjs). */
+export function submitRoutes({ gatewayUrl, emulatorUrl }, seedBase) {
+  return [
+    [edgeRoutes.sameWork, () => fetch(`${gatewayUrl}/__bench/durable-submit`, { method: "POST", body: evolinkCreateBody })],
+    [edgeRoutes.createDo, (index) => fetch(`${gatewayUrl}/__bench/do-write`, { method: "POST", body: `row ${index}` })],
+    [edgeRoutes.direct, () => fetch(`${emulatorUrl}/evolink/v1/videos/generations`, { method: "POST", headers: { authorization: "Bearer x", "content-type": "application/json" }, body: evolinkCreateBody })],
+    // Warm-ups come with negative indices: keep their seeds valid so they warm the whole path.
+    [edgeRoutes.submit, (index) => fetch(`${gatewayUrl}/v1/jobs`, { method: "POST", headers: apiHeaders, body: i2vBody(seedBase + Math.abs(index) + 2, { firstFrame: `${gatewayUrl}/__bench/frame.png` }) })],
+  ];
+}
+
+export async function edgePhase(stack, { quick }) {
+  const { gatewayUrl } = stack;
+  const api = client(stack);
+  // Hour-long tasks whose callbacks are dropped: nothing but the submit itself runs.
+  await api.faults({ provider: "evolink", duration_ms: 3_600_000, callback_drop_rate: 1 });
+  const statusJob = await json(await api.postJob(api.i2v(1)), "first job");
+  const rows = [];
+  for (const concurrency of [16, 1]) {
+    // Bounded: each submit and each ceiling call opens a new SQLite-backed object, and local
+    // workerd runs out of SQLite memory somewhere past a few thousand open at once.
+    const requests = quick ? (concurrency === 1 ? 100 : 300) : concurrency === 1 ? 300 : 800;
+    const runs = [
+      [edgeRoutes.bare, () => fetch(`${gatewayUrl}/__bench/bare`)],
+      [edgeRoutes.status, () => fetch(`${gatewayUrl}/v1/jobs/${statusJob.id}`, { headers: apiHeaders })],
+      ...submitRoutes(stack, concurrency * 100_000),
+    ];
+    progress(`edge: ${runs.length} routes side by side at ${concurrency} connection${concurrency === 1 ? "" : "s"}`);
+    rows.push(...(await runInterleaved(runs.map(([name, request]) => ({ name, request })), { concurrency, requests })));
+    await api.forget(); // keep the emulator's task list small between rounds
+  }
+  return rows;
+}

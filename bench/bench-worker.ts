@@ -7,9 +7,16 @@
  * - `GET  /__bench/meter`        everything counted since the last reset
  * - `POST /__bench/meter/reset`  starts counting afresh
  * - `POST /__bench/job-db-sizes` the SQLite database size of each job (JSON array of ids)
+ * - `GET  /__bench/job-events/{id}` a job's event log (type and time of every step)
+ * - `POST /__bench/validate?n=`   validates the body as `POST /v1/jobs` does (zod, URL rules,
+ *                                provider eligibility), `n` times: its CPU cost, by difference
  */
 import { Hono } from "hono";
+import { loadConfig } from "../src/env";
 import gateway from "../src/index";
+import { validateJobRequest } from "../src/models/job-request";
+import { eligibleProviders } from "../src/routing/eligibility";
+import { webhookUrlProblem } from "../src/webhooks/webhook-url";
 import type { BenchEnv } from "./worker/ceilings";
 import { ceilings } from "./worker/ceilings";
 import { mediaBench } from "./worker/media-routes";
@@ -32,6 +39,22 @@ bench.post("/__bench/job-db-sizes", async (c) => {
   const ids = (await c.req.json()) as string[];
   const jobs = c.env.JOBS as unknown as DurableObjectNamespace<{ benchDatabaseSize(): Promise<number> } & Rpc.DurableObjectBranded>;
   return c.json(await Promise.all(ids.map((id) => jobs.get(jobs.idFromName(id)).benchDatabaseSize())));
+});
+
+bench.get("/__bench/job-events/:id", async (c) => {
+  const jobs = c.env.JOBS;
+  return c.json(await jobs.get(jobs.idFromName(c.req.param("id"))).events("dev"));
+});
+
+bench.post("/__bench/validate", async (c) => {
+  const body = (await c.req.json()) as Record<string, unknown>;
+  const config = loadConfig(c.env);
+  let eligible = 0;
+  for (let round = 0; round < Number(c.req.query("n") ?? 1); round++) {
+    const validation = validateJobRequest(structuredClone(body), config, (url) => webhookUrlProblem(url, config));
+    if (validation.ok) eligible += eligibleProviders(validation.value, validation.value.provider, config).eligible.length;
+  }
+  return c.json({ eligible });
 });
 
 /** The kind of a request the gateway serves, for the Worker-request tally. */

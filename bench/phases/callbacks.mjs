@@ -5,7 +5,7 @@
  */
 import { createHmac } from "node:crypto";
 import { runLoad } from "../lib/load.mjs";
-import { client, json, progress } from "../lib/client.mjs";
+import { client, json, median, progress } from "../lib/client.mjs";
 
 const devSecret = "wan-edge-development-server-secret-not-for-production";
 const token = (id) => createHmac("sha256", devSecret).update(`callback:${id}`).digest("base64url");
@@ -33,12 +33,20 @@ export async function callbacksPhase(stack, { quick }) {
   await api.faults({ provider: "evolink", duration_ms: 1000 });
   progress("upstream completion → completed");
   const latencies = [];
+  // Where the time goes: each step of the job's event log, after the upstream completion.
+  const steps = {};
   for (let index = 0; index < (quick ? 5 : 20); index++) {
     const job = await api.untilTerminal((await json(await api.postJob(api.i2v(20_000 + index)), "latency job")).id);
     if (job.status !== "completed") throw new Error(`latency job ${job.id} ended ${job.status}: ${JSON.stringify(job.error)}`);
-    latencies.push(Date.parse(job.completed_at) - (await api.upstreamCompletedAt(job.attempts.at(-1).upstream_id)));
+    const upstreamDone = await api.upstreamCompletedAt(job.attempts.at(-1).upstream_id);
+    latencies.push(Date.parse(job.completed_at) - upstreamDone);
+    for (const event of await json(await fetch(`${gatewayUrl}/__bench/job-events/${job.id}`), "job events")) {
+      const after = Date.parse(event.at) - upstreamDone;
+      if (after >= 0 && after <= latencies.at(-1)) (steps[event.type] ??= []).push(after);
+    }
   }
   latencies.sort((a, b) => a - b);
+  const breakdown = Object.fromEntries(Object.entries(steps).map(([type, values]) => [type, median(values)]).sort((a, b) => a[1] - b[1]));
   await api.forget();
-  return { absorb, completion: { runs: latencies.length, p50_ms: latencies[Math.floor((latencies.length - 1) / 2)], max_ms: latencies.at(-1), samples_ms: latencies } };
+  return { absorb, completion: { runs: latencies.length, p50_ms: latencies[Math.floor((latencies.length - 1) / 2)], max_ms: latencies.at(-1), samples_ms: latencies, steps_after_upstream_ms: breakdown } };
 }

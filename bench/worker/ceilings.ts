@@ -6,7 +6,8 @@
  * - `POST /__bench/do-write`        creates a new Durable Object and inserts one SQLite row
  *                                   (the old submit ceiling, kept as a reference row)
  * - `POST /__bench/durable-submit`  the same durable work as a write-ahead submit, with no
- *                                   validation, routing, listing or job logic (`BenchObject.submit`)
+ *                                   validation, routing, listing or job logic (`BenchObject.submit`);
+ *                                   `?list=<tenant>` adds the tenant-index write (a diagnostic row)
  * - `POST /__bench/pipe?url=`       downloads `url` straight into `R2.put` with a known length
  *                                   (the ceiling for the media copy)
  * - `POST /__bench/clear-media`     deletes every object in the bucket
@@ -35,7 +36,7 @@ export class BenchObject extends DurableObject<BenchEnv> {
    * 4. its outcome and the alarm of the next read, committed before the answer (the output
    *    gate holds the RPC's return until the commit is durable, as it holds the job's).
    */
-  async submit(body: string, key: string): Promise<string | null> {
+  async submit(body: string, key: string, listAs: string | null = null): Promise<string | null> {
     const sql = this.ctx.storage.sql;
     const now = Date.now();
     sql.exec("CREATE TABLE IF NOT EXISTS record (id INTEGER PRIMARY KEY, body TEXT, created_at INTEGER)");
@@ -43,6 +44,11 @@ export class BenchObject extends DurableObject<BenchEnv> {
     sql.exec("INSERT INTO record (body, created_at) VALUES (?, ?)", body, now);
     await this.ctx.storage.setAlarm(now + 1_000);
     await this.ctx.storage.sync();
+    // Diagnostic variant (bench/edge-probe.mjs): also list it in a tenant index, as the job does.
+    if (listAs) {
+      const stamp = new Date(now).toISOString();
+      await this.env.TENANTS.get(this.env.TENANTS.idFromName(listAs)).upsert({ id: `bench_${this.ctx.id.toString().slice(0, 40)}`, created_at: stamp, status: "queued", updated_at: stamp });
+    }
     sql.exec("INSERT INTO attempts (idempotency_key, status) VALUES (?, 'creating')", key);
     await this.ctx.storage.setAlarm(now + 20_000);
     await this.ctx.storage.sync();
@@ -74,7 +80,7 @@ ceilings.post("/__bench/do-write", async (c) => {
 
 ceilings.post("/__bench/durable-submit", async (c) => {
   const id = c.env.BENCH.newUniqueId();
-  const upstreamId = await c.env.BENCH.get(id).submit(await c.req.text(), `${id.toString()}.1`);
+  const upstreamId = await c.env.BENCH.get(id).submit(await c.req.text(), `${id.toString()}.1`, c.req.query("list") ?? null);
   return c.json({ id: id.toString(), upstream_id: upstreamId }, 202);
 });
 

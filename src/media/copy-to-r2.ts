@@ -10,6 +10,7 @@
  * (container-check), which also yields its width, height and duration.
  */
 import type { JobError } from "../jobs/job-types";
+import { timeoutSignal } from "../lib/timeout-signal";
 import type { MediaKind } from "./signatures";
 import { kindOf } from "./signatures";
 import type { StoredObject, StreamFailure, StreamToR2Options } from "./stream-to-r2";
@@ -47,14 +48,14 @@ class CopyFailure extends Error {
 const failure = (code: string, message: string, retryable: boolean) => new CopyFailure({ code, message, retryable });
 
 /** Fetches `url`, following at most 3 redirects, each re-checked against the URL policy. */
-async function fetchChecked(options: CopyOptions): Promise<Response> {
+async function fetchChecked(options: CopyOptions, signal: AbortSignal): Promise<Response> {
   let url = options.url;
   for (let hop = 0; hop <= 3; hop++) {
     const problem = options.urlProblem(url);
     if (problem) throw failure("output_url_refused", `The provider's output URL was refused: ${problem}.`, false);
     let response: Response;
     try {
-      response = await options.fetch(url, { redirect: "manual", signal: AbortSignal.timeout(60_000) });
+      response = await options.fetch(url, { redirect: "manual", signal });
     } catch {
       throw failure("output_download_failed", "The provider's output could not be downloaded.", true);
     }
@@ -102,9 +103,20 @@ function copyError(streamFailure: StreamFailure, options: CopyOptions): JobError
  * @example await copyToR2({ fetch, bucket: env.MEDIA, url, keyFor: (t) => `o/${id}.mp4`, kind: "video", maxBytes, urlProblem })
  */
 export async function copyToR2(options: CopyOptions): Promise<CopyResult> {
+  // One minute for the download, cleared when the copy ends: a pending timer would keep the
+  // job's object in memory (and billed) until it fired.
+  const deadline = timeoutSignal(60_000);
+  try {
+    return await copyWithin(options, deadline.signal);
+  } finally {
+    deadline.clear();
+  }
+}
+
+async function copyWithin(options: CopyOptions, signal: AbortSignal): Promise<CopyResult> {
   let response: Response;
   try {
-    response = await fetchChecked(options);
+    response = await fetchChecked(options, signal);
   } catch (thrown) {
     return { ok: false, error: thrown instanceof CopyFailure ? thrown.error : copyError({ reason: "interrupted" }, options) };
   }

@@ -10,6 +10,7 @@
  */
 import type { z } from "@hono/zod-openapi";
 import { parseRetryAfter } from "../lib/backoff";
+import { timeoutSignal } from "../lib/timeout-signal";
 import type { AdapterContext, Result, UpstreamError, UpstreamErrorKind, UpstreamTask } from "./provider-adapter";
 
 export interface ProviderResponse {
@@ -83,21 +84,29 @@ export async function providerRequest(
   const headers: Record<string, string> = { authorization: `Bearer ${context.apiKey}`, accept: "application/json", ...options.headers };
   if (options.body !== undefined) headers["content-type"] = "application/json";
   let response: Response;
+  // Cleared when the answer is read: a pending timer would keep the job's object in memory
+  // (and billed) until it fired.
+  const deadline = timeoutSignal(context.timeoutMs ?? 20_000);
+  let text: string;
   try {
-    response = await context.fetch(context.baseUrl + path, {
-      method,
-      headers,
-      body: options.body === undefined ? undefined : JSON.stringify(options.body),
-      signal: AbortSignal.timeout(context.timeoutMs ?? 20_000),
-    });
-  } catch (thrown) {
-    const timedOut = thrown instanceof Error && (thrown.name === "TimeoutError" || thrown.name === "AbortError");
-    return {
-      ok: false,
-      error: { kind: timedOut ? "timeout" : "unavailable", message: timedOut ? "the provider did not answer in time" : "the provider could not be reached", retryable: true },
-    };
+    try {
+      response = await context.fetch(context.baseUrl + path, {
+        method,
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        signal: deadline.signal,
+      });
+    } catch (thrown) {
+      const timedOut = thrown instanceof Error && (thrown.name === "TimeoutError" || thrown.name === "AbortError");
+      return {
+        ok: false,
+        error: { kind: timedOut ? "timeout" : "unavailable", message: timedOut ? "the provider did not answer in time" : "the provider could not be reached", retryable: true },
+      };
+    }
+    text = await response.text().catch(() => "");
+  } finally {
+    deadline.clear();
   }
-  const text = await response.text().catch(() => "");
   let body: unknown;
   try {
     body = text === "" ? undefined : JSON.parse(text);

@@ -10,6 +10,7 @@
  * few KB of its answer are read (a slow or endless body cannot pin the Durable Object),
  * and the whole attempt is bounded by the 15 s timeout.
  */
+import { timeoutSignal } from "../lib/timeout-signal";
 import type { DeliveryOutcome } from "./delivery-schedule";
 import { classifyDeliveryResponse, deliveryTimeoutMs } from "./delivery-schedule";
 import { webhookHeaders } from "./webhook-signing";
@@ -66,22 +67,29 @@ export async function deliverWebhook(delivery: WebhookDelivery, deps: DeliverDep
     // Only a malformed secret gets here (a bug); recorded like any failed attempt, not thrown.
     return finish("retry", null, "the delivery could not be signed");
   }
-  const signal = AbortSignal.timeout(timeoutMs);
+  // Cleared once the answer is read: a pending timer would keep the job's object in memory
+  // (and billed) until it fired.
+  const deadline = timeoutSignal(timeoutMs);
+  const signal = deadline.signal;
   let response: Response;
+  let excerpt: string;
   try {
-    response = await deps.fetch(delivery.url, {
-      method: "POST",
-      headers: { ...headers, "user-agent": "wan-edge-webhooks/1" },
-      body: delivery.body,
-      redirect: "manual",
-      signal,
-    });
-  } catch (thrown) {
-    if (signal.aborted) return finish(classifyDeliveryResponse("timeout"), null, `no response within ${timeoutMs / 1000} s`);
-    return finish(classifyDeliveryResponse("network"), null, `network error: ${clip(thrown instanceof Error ? thrown.message : String(thrown))}`);
+    try {
+      response = await deps.fetch(delivery.url, {
+        method: "POST",
+        headers: { ...headers, "user-agent": "wan-edge-webhooks/1" },
+        body: delivery.body,
+        redirect: "manual",
+        signal,
+      });
+    } catch (thrown) {
+      if (signal.aborted) return finish(classifyDeliveryResponse("timeout"), null, `no response within ${timeoutMs / 1000} s`);
+      return finish(classifyDeliveryResponse("network"), null, `network error: ${clip(thrown instanceof Error ? thrown.message : String(thrown))}`);
+    }
+    excerpt = await readExcerpt(response, signal);
+  } finally {
+    deadline.clear();
   }
-
-  const excerpt = await readExcerpt(response, signal);
   const outcome = classifyDeliveryResponse(response.status);
   if (outcome === "delivered") return finish(outcome, response.status, null);
   if (response.status >= 300 && response.status < 400) {

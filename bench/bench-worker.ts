@@ -8,6 +8,8 @@
  * - `POST /__bench/meter/reset`  starts counting afresh
  * - `POST /__bench/job-db-sizes` the SQLite database size of each job (JSON array of ids)
  * - `GET  /__bench/job-events/{id}` a job's event log (type and time of every step)
+ * - `GET  /__bench/listed/{tenant}` every job of the tenant index with its status (from the
+ *                                index's table, without waking a single job object)
  * - `POST /__bench/validate?n=`   validates the body as `POST /v1/jobs` does (zod, URL rules,
  *                                provider eligibility), `n` times: its CPU cost, by difference
  */
@@ -44,6 +46,11 @@ bench.post("/__bench/job-db-sizes", async (c) => {
 bench.get("/__bench/job-events/:id", async (c) => {
   const jobs = c.env.JOBS;
   return c.json(await jobs.get(jobs.idFromName(c.req.param("id"))).events("dev"));
+});
+
+bench.get("/__bench/listed/:tenant", async (c) => {
+  const tenants = c.env.TENANTS as unknown as DurableObjectNamespace<{ benchListed(): Promise<Array<{ id: string; status: string }>> } & Rpc.DurableObjectBranded>;
+  return c.json(await tenants.get(tenants.idFromName(c.req.param("tenant"))).benchListed());
 });
 
 bench.post("/__bench/validate", async (c) => {

@@ -30,7 +30,18 @@ export const evolinkCreateBody = JSON.stringify({ model: "wan2.7-image-to-video"
 
 /** The client of one stack. */
 export function client({ gatewayUrl, emulatorUrl }) {
-  const getJob = async (id) => json(await fetch(`${gatewayUrl}/v1/jobs/${id}`, { headers: apiHeaders }), `GET job ${id}`);
+  // A read is retried when its connection fails: local workerd resets a keep-alive connection
+  // now and then when it evicts objects while serving (bench/README.md).
+  const getJob = async (id) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await json(await fetch(`${gatewayUrl}/v1/jobs/${id}`, { headers: apiHeaders }), `GET job ${id}`);
+      } catch (error) {
+        if (attempt >= 3 || !(error instanceof TypeError)) throw error;
+        await sleep(100 * attempt);
+      }
+    }
+  };
   const api = {
     /** An i2v request whose first frame the gateway can fetch (so its poster is made). */
     i2v: (seed, options = {}) => i2vBody(seed, { firstFrame: `${gatewayUrl}/__bench/frame.png`, ...options }),

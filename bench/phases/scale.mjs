@@ -10,20 +10,29 @@
  * most in any one-second window, and the mean; and, the stack being metered
  * (bench/worker/meter.ts), when each of them left the gateway.
  */
+import { readdirSync, readlinkSync } from "node:fs";
 import { runLoad } from "../lib/load.mjs";
 import { sampleRss } from "../lib/memory.mjs";
 import { apiHeaders, busiestWindow, client, dashscopeReadsAtEmulator, json, MiB, progress, sleep } from "../lib/client.mjs";
 
-/** How many jobs the tenant listing holds with `status` (pages of 100). */
-async function countListed(gatewayUrl, status) {
-  let total = 0;
-  let cursor = null;
-  do {
-    const page = await json(await fetch(`${gatewayUrl}/v1/jobs?status=${status}&limit=100${cursor ? `&cursor=${cursor}` : ""}`, { headers: apiHeaders }), "listing");
-    total += page.data.length;
-    cursor = page.next_cursor;
-  } while (cursor);
-  return total;
+/** Every job of the dev tenant's index with its status (read from the index alone). */
+async function listed(gatewayUrl) {
+  return json(await fetch(`${gatewayUrl}/__bench/listed/dev`), "tenant index");
+}
+
+/** How many job objects' SQLite databases process `pid` has open. */
+function openJobDatabases(pid) {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).filter((fd) => {
+      try {
+        return /JobObject\/[^/]+\.sqlite$/.test(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      } catch {
+        return false;
+      }
+    }).length;
+  } catch {
+    return 0;
+  }
 }
 
 export async function scalePhase(stack, { quick }) {
@@ -45,6 +54,9 @@ export async function scalePhase(stack, { quick }) {
   })();
   await json(await fetch(`${gatewayUrl}/__bench/meter/reset`, { method: "POST" }), "meter reset");
   const memory = sampleRss(gatewayPid, 100);
+  // Objects in memory: the job databases the gateway's workerd holds open, sampled each second.
+  let openPeak = 0;
+  const openSampler = setInterval(() => (openPeak = Math.max(openPeak, openJobDatabases(gatewayPid))), 1000);
   const started = Date.now();
   const ids = [];
   const refused = [];
@@ -80,7 +92,7 @@ export async function scalePhase(stack, { quick }) {
   let drainedMs = null;
   for (let waited = 0; waited < 1_200_000; waited += 3000) {
     await sleep(3000);
-    const open = (await countListed(gatewayUrl, "queued")) + (await countListed(gatewayUrl, "running"));
+    const open = (await listed(gatewayUrl)).filter((entry) => entry.status === "queued" || entry.status === "running").length;
     if (open === 0) {
       drainedMs = Date.now() - started;
       break;
@@ -88,17 +100,28 @@ export async function scalePhase(stack, { quick }) {
     if (waited % 30_000 === 0) progress(`scale: ${open} jobs still open`);
   }
   const peakRss = memory.stop();
+  clearInterval(openSampler);
   collecting = false;
   await collector;
   await collect();
-  // Every job read once: the listing says what the index knows; the job says what it is.
+  // The outcome of every job, from the tenant index (written from each job's committed
+  // state), read from the index's own table; then a sample of the jobs read one by one.
+  // Reading all 5,000 (or listing them through `GET /v1/jobs`, which reads every listed job)
+  // wakes 5,000 objects within seconds, and local workerd — every object in one process —
+  // runs out of SQLite memory past ~1,000–2,000 open at once (SQLITE_NOMEM; README).
   const statuses = {};
+  const statusOf = new Map((await listed(gatewayUrl)).map((entry) => [entry.id, entry.status]));
+  for (const id of ids) statuses[statusOf.get(id) ?? "not listed"] = (statuses[statusOf.get(id) ?? "not listed"] ?? 0) + 1;
+  const unlisted = statuses["not listed"] ?? 0;
+  const sample = ids.filter((_, index) => index % Math.max(1, Math.floor(ids.length / 200)) === 0);
+  const sampled = {};
   let next = 0;
   await Promise.all(
-    Array.from({ length: 16 }, async () => {
-      while (next < ids.length) {
-        const job = await api.getJob(ids[next++]);
-        statuses[job.status] = (statuses[job.status] ?? 0) + 1;
+    Array.from({ length: 8 }, async () => {
+      while (next < sample.length) {
+        const job = await api.getJob(sample[next++]);
+        const state = job.status === "completed" && job.outputs?.length > 0 ? "completed with outputs" : typeof job.status === "number" ? `HTTP ${job.status}` : job.status;
+        sampled[state] = (sampled[state] ?? 0) + 1;
       }
     }),
   );
@@ -125,7 +148,10 @@ export async function scalePhase(stack, { quick }) {
     drained_ms: drainedMs,
     statuses,
     failures: jobs - (statuses.completed ?? 0),
+    unlisted,
+    sample_read: { jobs: sample.length, ...sampled },
     peak_rss_mb: Math.round(peakRss / MiB),
+    peak_job_objects_open: openPeak,
     dashscope_reads: {
       total: times.length,
       max_in_any_second: busiestWindow(times, 1000),

@@ -43,13 +43,16 @@ export interface BrowserStack extends TestStack {
   browser: Browser;
 }
 
-/** Starts the stack on free ports with a fresh state; `stop()` ends it and deletes the state. */
-export async function startTestStack(): Promise<TestStack> {
+/**
+ * Starts the stack on free ports with a fresh state; `stop()` ends it and deletes the state.
+ * `realProviders` send those providers to another upstream instead of the emulator.
+ */
+export async function startTestStack(options: { realProviders?: Array<{ id: string; baseUrl: string; apiKey: string }> } = {}): Promise<TestStack> {
   const persist = await mkdtemp(join(tmpdir(), "wan-edge-test-"));
   const [gatewayPort, emulatorPort] = await freePorts(2);
   let stack: Awaited<ReturnType<typeof startLocalStack>>;
   try {
-    stack = await startLocalStack({ gatewayPort, emulatorPort, persist });
+    stack = await startLocalStack({ gatewayPort, emulatorPort, persist, ...options });
   } catch (error) {
     await rm(persist, { recursive: true, force: true });
     throw error;

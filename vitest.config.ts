@@ -43,7 +43,7 @@ export default defineConfig({
         ],
         test: {
           name: "workerd",
-          include: ["test/**/*.test.ts", "src/**/*.test.ts", "emulator/**/*.test.ts"],
+          include: ["test/**/*.test.ts", "src/**/*.test.ts", "emulator/**/*.test.ts", "sdk/client/**/*.test.ts"],
           exclude: [...configDefaults.exclude, ...nodeTests],
           testTimeout: 30_000,
           hookTimeout: 30_000,

@@ -118,8 +118,8 @@ export function printJob(context: Context, job: Job): void {
     for (const output of job.outputs) context.out(output.url);
     return;
   }
-  if (job.error) {
-    context.err(`job ${job.id} ${job.status}: ${job.error.code}: ${job.error.message}`);
+  if (job.status === "failed" || job.status === "canceled") {
+    context.err(`job ${job.id} ${job.status}${job.error ? `: ${job.error.code}: ${job.error.message}` : ""}`);
     return;
   }
   context.out(`${job.id} ${job.status}${job.provider ? ` on ${job.provider}` : ""} ${job.progress ?? 0}%`);

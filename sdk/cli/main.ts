@@ -166,10 +166,11 @@ function report(error: unknown, json: boolean, out: (line: string) => void, err:
     }
     return ExitCode.refused;
   }
-  const cause = (error as { cause?: { code?: string } })?.cause;
-  if (error instanceof TypeError && cause?.code) {
+  // fetch's own failure: refused, reset, a name that does not resolve, a port fetch forbids.
+  const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
+  if (error instanceof TypeError && cause) {
     const url = process.env.WAN_EDGE_URL || defaultBaseUrl;
-    const message = `cannot reach the gateway at ${url} (${cause.code}): start it with \`npm start\`, or set WAN_EDGE_URL`;
+    const message = `cannot reach the gateway at ${url} (${cause.code ?? cause.message}): start it with \`npm start\`, or set WAN_EDGE_URL`;
     if (json) out(JSON.stringify({ error: { code: "unreachable", message } }));
     else err(`wan-edge: ${message}`);
     return ExitCode.refused;

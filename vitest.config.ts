@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { kCurrentWorker } from "miniflare";
 import { configDefaults, defineConfig } from "vitest/config";
+import { isExpectedLog } from "./test/expected-logs";
 
 /** Tests that need Node rather than workerd: a JSON Schema compiler (code generation) and a browser. */
 const nodeTests = ["test/node/**/*.test.ts", "test/browser/**/*.test.ts"];
@@ -20,6 +21,8 @@ const nodeTests = ["test/node/**/*.test.ts", "test/browser/**/*.test.ts"];
  */
 export default defineConfig({
   test: {
+    // Runtime messages that tests provoke on purpose are hidden and counted (test/expected-logs.ts).
+    onConsoleLog: (log) => (isExpectedLog(log) ? false : undefined),
     projects: [
       {
         plugins: [
@@ -45,6 +48,7 @@ export default defineConfig({
           name: "workerd",
           include: ["test/**/*.test.ts", "src/**/*.test.ts", "emulator/**/*.test.ts", "sdk/client/**/*.test.ts"],
           exclude: [...configDefaults.exclude, ...nodeTests],
+          globalSetup: ["./test/expected-logs.ts"],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },

@@ -58,6 +58,7 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: nodeTests,
+          globalSetup: ["./test/node/prepare-node-tests.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           sequence: { groupOrder: 1 },

@@ -52,7 +52,7 @@ export function realProviders(options = {}) {
 /**
  * The banner's "Providers" lines: where each provider goes, with the base URL only — a
  * key is never printed.
- * @param {{ real: Array<{ id: string, baseUrl: string, from: string }>, warnings: string[] }} providers
+ * @param {{ real: Array<{ id: string, baseUrl: string, apiKey?: string, from: string }>, warnings: string[] }} providers
  * @param {string} emulatorUrl
  * @returns {string[]}
  */

@@ -3,7 +3,8 @@
  * the local stack: a video from a local PNG downloaded to the file the job reports, an image
  * set into a folder, the listing, get, cancel and wait, `--json`, the argument errors and the
  * gateway's field errors, exit codes, and Ctrl+C leaving the job running. Also that the
- * package's `wan-edge/client` export resolves and runs in plain Node.
+ * package's `wan-edge/client` export resolves and runs in plain Node. (dist/sdk/ is built by
+ * the project's global setup, ./prepare-node-tests.ts.)
  */
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
@@ -11,7 +12,6 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { buildSdk } from "../../scripts/build-sdk.mjs";
 import { freePorts, startTestStack, type TestStack } from "../browser/local-stack-fixture";
 
 const tinyPng = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==", "base64");
@@ -44,7 +44,6 @@ function cli(args: string[], options: { command?: string[]; onStderr?: (text: st
 const slowJobs = (on: boolean) => fetch(`${stack.emulatorUrl}/__control/faults`, on ? { method: "PUT", body: JSON.stringify({ duration_ms: 20_000 }) } : { method: "DELETE" });
 
 beforeAll(async () => {
-  await buildSdk();
   folder = await mkdtemp(join(tmpdir(), "wan-edge-cli-"));
   await writeFile(join(folder, "cat.png"), tinyPng);
   stack = await startTestStack();

@@ -7,9 +7,10 @@
  * test working, not failing, so `npm test` hides exactly these (each pattern below, nothing
  * broader) and says once at the end how many it hid. `WAN_EDGE_TEST_LOGS=all` shows them.
  *
- * Two ways in: workerd's structured logs are written to the runner's own stdout/stderr by
- * the Workers pool (`installExpectedLogFilter`, a global setup), and the local stack's logs
- * reach vitest as a test's console output (`isExpectedLog`, vitest's `onConsoleLog`).
+ * Installed by each project's global setup (once per process). Two ways in: workerd's
+ * structured logs are written to the runner's own stdout/stderr by the Workers pool
+ * (filtered where they are written), and the local stack's logs reach vitest as a test's
+ * console output (`isExpectedLog`, called from vitest.config.ts's `onConsoleLog`).
  */
 const expectedLogs: ReadonlyArray<{ pattern: RegExp; why: string }> = [
   { pattern: /^uncaught exception; source = Uncaught \(in promise\); stack = Error: Network connection lost\./, why: "a download cut mid-body" },
@@ -41,10 +42,13 @@ function reportOnce(): void {
 }
 
 /**
- * Global setup for the workerd project: filters what the Workers pool writes for workerd's
- * logs (to stdout or stderr, by the log's level) in this, the runner's, process.
+ * Global setup (both projects): filters what the Workers pool writes for workerd's logs (to
+ * stdout or stderr, by the log's level) in this, the runner's, process.
  */
 export default function installExpectedLogFilter(): () => void {
+  (globalThis as { wanEdgeIsExpectedLog?: typeof isExpectedLog }).wanEdgeIsExpectedLog = isExpectedLog; // for vitest's onConsoleLog
+  if ((globalThis as { wanEdgeLogFilter?: boolean }).wanEdgeLogFilter) return () => {}; // once per process, whichever project comes first
+  (globalThis as { wanEdgeLogFilter?: boolean }).wanEdgeLogFilter = true;
   for (const stream of [process.stdout, process.stderr]) {
     const write = stream.write.bind(stream) as (chunk: unknown, ...rest: unknown[]) => boolean;
     stream.write = ((chunk: unknown, ...rest: unknown[]) => {

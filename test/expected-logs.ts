@@ -22,13 +22,19 @@ const expectedLogs: ReadonlyArray<{ pattern: RegExp; why: string }> = [
 
 const ansi = /\x1b\[[0-9;]*m/g;
 const showAll = () => process.env.WAN_EDGE_TEST_LOGS === "all";
-const hidden = ((globalThis as { __wanEdgeHiddenLogs?: { count: number; reported: boolean } }).__wanEdgeHiddenLogs ??= { count: 0, reported: false });
+const hidden = ((globalThis as { __wanEdgeHiddenLogs?: { count: number; reported: boolean; why: Set<string> } }).__wanEdgeHiddenLogs ??= {
+  count: 0,
+  reported: false,
+  why: new Set(),
+});
 
 /** True (and counted) when `text` is one of the expected messages. */
 export function isExpectedLog(text: string): boolean {
   if (showAll()) return false;
   const plain = text.replace(ansi, "").replace(/^[✘\s]*\[ERROR\]\s*/, "");
-  if (!expectedLogs.some(({ pattern }) => pattern.test(plain))) return false;
+  const expected = expectedLogs.find(({ pattern }) => pattern.test(plain));
+  if (!expected) return false;
+  hidden.why.add(expected.why);
   if (hidden.count++ === 0) process.once("exit", reportOnce);
   return true;
 }
@@ -37,7 +43,7 @@ function reportOnce(): void {
   if (hidden.reported || hidden.count === 0) return;
   hidden.reported = true;
   process.stderr.write(
-    `\n(${hidden.count} runtime log messages that tests provoke on purpose were hidden — ${[...new Set(expectedLogs.map(({ why }) => why))].join("; ")}; see test/expected-logs.ts, or run with WAN_EDGE_TEST_LOGS=all)\n`,
+    `\n(${hidden.count} runtime log message(s) that tests provoke on purpose hidden — ${[...hidden.why].join("; ")}; see test/expected-logs.ts, or run with WAN_EDGE_TEST_LOGS=all)\n`,
   );
 }
 

@@ -123,6 +123,12 @@ export function createClient(options: ClientOptions) {
     }
   }
 
+  /** `GET /v1/jobs/{id}`; with `wait`, up to that many seconds for a terminal state. */
+  function get(id: string, getOptions: RequestOptions & { wait?: number } = {}): Promise<Job> {
+    const headers: Record<string, string> = getOptions.wait ? { prefer: `wait=${getOptions.wait}` } : {};
+    return call<Job>("GET", `/v1/jobs/${encodeURIComponent(id)}`, { headers, signal: getOptions.signal });
+  }
+
   return {
     baseUrl,
     jobs: {
@@ -133,11 +139,7 @@ export function createClient(options: ClientOptions) {
         if (createOptions.wait) headers.prefer = `wait=${createOptions.wait}`;
         return call<Job>("POST", "/v1/jobs", { body: JSON.stringify(request), headers, signal: createOptions.signal });
       },
-      /** `GET /v1/jobs/{id}`; with `wait`, up to that many seconds for a terminal state. */
-      get(id: string, getOptions: RequestOptions & { wait?: number } = {}): Promise<Job> {
-        const headers: Record<string, string> = getOptions.wait ? { prefer: `wait=${getOptions.wait}` } : {};
-        return call<Job>("GET", `/v1/jobs/${encodeURIComponent(id)}`, { headers, signal: getOptions.signal });
-      },
+      get,
       /** `GET /v1/jobs`: your jobs, newest first; pass `next_cursor` back as `cursor`. */
       list(query: { status?: JobStatus; limit?: number; cursor?: string } & RequestOptions = {}): Promise<JobList> {
         const params = new URLSearchParams();
@@ -162,7 +164,7 @@ export function createClient(options: ClientOptions) {
           if (isTerminal(job.status)) return job;
         }
         // The stream ended without a terminal state after every reconnection: ask once more.
-        return this.get(id, { signal: waitOptions.signal });
+        return get(id, { signal: waitOptions.signal });
       },
     },
     uploads: {

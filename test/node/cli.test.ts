@@ -162,6 +162,34 @@ describe("wan-edge image and jobs", () => {
 });
 
 describe("the package's exports", () => {
+  it("verifies a webhook the gateway really delivered, and refuses it altered", async () => {
+    const script = `import { createClient, WebhookVerificationError } from "wan-edge/client";
+      const client = createClient({ baseUrl: process.env.WAN_EDGE_URL, apiKey: "wan-edge-dev-key" });
+      const sink = process.env.SINK;
+      const job = await client.jobs.create({ model: "wan2.7-i2v", input: { first_frame: "https://cdn.example.com/a.png", duration: 2 }, webhook: { url: sink } });
+      await client.jobs.wait(job.id);
+      const secret = await client.webhooks.secret();
+      let delivery;
+      for (let tries = 0; !delivery && tries < 50; tries++) {
+        delivery = (await (await fetch(sink)).json()).find((item) => item.body.includes(job.id));
+        if (!delivery) await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      const event = await client.webhooks.verify(delivery.body, delivery.headers, secret);
+      const altered = await client.webhooks.verify(delivery.body.replace("completed", "failed"), delivery.headers, secret).catch((error) => error);
+      console.log(JSON.stringify([event.type, event.data.id === job.id, altered instanceof WebhookVerificationError]));`;
+    const run = await new Promise<Run>((resolve, reject) => {
+      const child = spawn(process.execPath, ["--input-type=module", "-e", script], { env: { ...process.env, WAN_EDGE_URL: stack.gatewayUrl, SINK: `${stack.emulatorUrl}/__control/webhooks/cli-test` } });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (chunk) => (stdout += chunk));
+      child.stderr.on("data", (chunk) => (stderr += chunk));
+      child.on("error", reject);
+      child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual(["job.completed", true, true]);
+  });
+
   it("resolves wan-edge/client to the built module in plain Node", async () => {
     const script = `import { createClient } from "wan-edge/client";
       const client = createClient({ baseUrl: process.env.WAN_EDGE_URL, apiKey: "wan-edge-dev-key" });

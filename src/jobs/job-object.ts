@@ -23,6 +23,7 @@ import { defaultPolicy, isTerminal, transition } from "./job-machine";
 import { cleanUpMedia } from "./job-media";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import { JobStore } from "./job-store";
+import { withQueuePosition } from "./job-settlement";
 import { JobStreamHub, Waiters } from "./job-stream";
 import { listJob } from "./tenant-index";
 import type { JobRecord } from "./job-types";
@@ -114,7 +115,17 @@ export class JobObject extends DurableObject<Env> {
   /** The job as its tenant sees it; null for anyone else (a plain 404 upstairs). */
   async view(tenant: string): Promise<JobView | null> {
     const job = this.owned(tenant);
-    return job ? this.viewOf(job) : null;
+    return job ? withQueuePosition(this.env, job, this.viewOf(job)) : null;
+  }
+
+  /** Its tenant's account admitted this held job to a running slot: it goes upstream now. */
+  async admit(): Promise<"admitted" | "over" | "missing"> {
+    if (!this.job) return "missing"; // its create has not arrived yet: the account asks again
+    if (isTerminal(this.job)) return "over";
+    this.apply({ type: "admitted" });
+    await this.armAlarm();
+    this.ctx.waitUntil(this.runDue());
+    return "admitted";
   }
 
   /** The job's status for its tenant index (a sweep checks listed statuses against it). */

@@ -15,9 +15,8 @@ import { loadConfig } from "../env";
 import { ProblemError } from "../http/problem";
 import { fieldErrors, readJsonObject } from "../http/validation";
 import type { ApiKeyRecord } from "../tenants/api-keys";
-import { isKeyId, keyView, tenantIdPattern } from "../tenants/api-keys";
+import { isKeyId, keyView, maxOverlapSeconds, tenantIdPattern } from "../tenants/api-keys";
 import type { TenantRecord } from "../tenants/tenant-directory";
-import { maxOverlapSeconds } from "../tenants/tenant-directory";
 import { settingsPatchSchema } from "../tenants/tenant-settings";
 import { webhookSecretFor } from "../webhooks/webhook-signing";
 

@@ -77,3 +77,6 @@ export function keyView(record: ApiKeyRecord, now: number): ApiKeyView {
 
 /** Tenant ids the admin API accepts (what API_KEYS may name is looser: it predates this). */
 export const tenantIdPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** The longest overlap a rotation may give the old key or webhook secret (30 days). */
+export const maxOverlapSeconds = 30 * 86_400;

@@ -17,7 +17,7 @@ import type { Env } from "../env";
 import { loadConfig } from "../env";
 import { applyMigrations } from "../lib/sql-migrations";
 import type { ApiKeyRecord } from "./api-keys";
-import { newApiKey } from "./api-keys";
+import { maxOverlapSeconds, newApiKey } from "./api-keys";
 
 const migrations = [
   `CREATE TABLE tenants (id TEXT PRIMARY KEY, name TEXT, created_at TEXT NOT NULL);
@@ -26,9 +26,6 @@ const migrations = [
 ];
 
 export type TenantRecord = { id: string; name: string | null; created_at: string | null; source: "admin" | "configured" };
-
-/** The longest overlap a rotation may give the old key (30 days). */
-export const maxOverlapSeconds = 30 * 86_400;
 
 export class TenantDirectory extends DurableObject<Env> {
   private readonly sql: SqlStorage;

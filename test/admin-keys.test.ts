@@ -7,8 +7,9 @@ import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import type { ApiKeyObject } from "../src/tenants/api-key-object";
 import { describe, expect, it } from "vitest";
-import { devKey, gateway } from "./helpers";
-import { admin, newTenant } from "./tenant-helpers";
+import { Webhook } from "standardwebhooks";
+import { devKey, emulator, gateway } from "./helpers";
+import { admin, eventually, newTenant } from "./tenant-helpers";
 
 const jobsStatus = async (key: string) => (await gateway("/v1/jobs", { key })).status;
 
@@ -127,6 +128,19 @@ describe("tenants and their settings", () => {
     expect(cleared).toMatchObject({ budget: null, settings: { retention_days: 30, media_access: "private" } });
     expect((await admin("/admin/v1/tenants", { method: "POST", body: JSON.stringify({ id: tenant }) })).status).toBe(409);
     expect((await admin("/admin/v1/tenants", { method: "POST", body: JSON.stringify({ id: "dev" }) })).status).toBe(409);
+  });
+
+  it("signs deliveries under both secrets during a webhook secret rotation's overlap: either verifies", async () => {
+    const { tenant, key } = await newTenant();
+    const old = ((await (await gateway("/v1/webhooks/secret", { key })).json()) as { secret: string }).secret;
+    const rotated = (await (await admin(`/admin/v1/tenants/${tenant}/webhook-secret/rotate`, { method: "POST", body: JSON.stringify({ overlap_seconds: 600 }) })).json()) as { secret: string };
+    const name = `rotation-${crypto.randomUUID()}`;
+    const body = JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: "https://cdn.example.com/cat.png" }, provider: "evolink", webhook: { url: `http://emulator.test/__control/webhooks/${name}` } });
+    await gateway("/v1/jobs", { method: "POST", key, body });
+    const received = await eventually(async () => (await (await emulator(`/__control/webhooks/${name}`)).json()) as Array<{ headers: Record<string, string>; body: string }>, (list) => list.length > 0);
+    const delivery = received[0]!;
+    expect(delivery.headers["webhook-signature"]!.split(" ")).toHaveLength(2);
+    for (const secret of [rotated.secret, old]) expect(() => new Webhook(secret).verify(delivery.body, delivery.headers)).not.toThrow();
   });
 
   it("rotates a tenant's webhook secret with an overlap: GET /v1/webhooks/secret gives the new one", async () => {

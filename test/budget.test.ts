@@ -3,7 +3,10 @@
  * anything goes upstream; a submit that does not fit is a 402 and creates nothing; the hold
  * settles to the actual cost when the job ends and is released when it fails or is canceled.
  */
+import { abortAllDurableObjects, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
+import type { TenantAccount } from "../src/tenants/tenant-account";
 import { emulatorLog, gateway, getJob, isTerminal, jobStub, resetEmulator, setFaults } from "./helpers";
 import type { JobJson } from "./helpers";
 import { eventually, newTenant, postJob, usage, videoBody } from "./tenant-helpers";
@@ -110,6 +113,33 @@ describe("a tenant's hard budget", () => {
     expect(((await both.json()) as { detail: string }).detail).toContain("$0.5");
     const alone = await postJob(key, videoBody("shortapi"));
     expect(alone.status).toBe(202);
+  });
+});
+
+describe("the tenant's account", () => {
+  it("keeps the budget across its own eviction", async () => {
+    const { key } = await newTenant({ budget: { limit_usd: 2 * jobCost, period: "month" } });
+    await setFaults({ provider: "shortapi", duration_ms: 60_000 });
+    expect((await postJob(key, videoBody())).status).toBe(202);
+    await abortAllDurableObjects();
+    expect((await postJob(key, videoBody())).status).toBe(202);
+    expect((await postJob(key, videoBody())).status).toBe(402);
+  });
+
+  it("releases the hold of a job that was never created, after ten minutes (the sweep)", async () => {
+    const { tenant, key } = await newTenant({ budget: { limit_usd: 1, period: "month" }, limits: { max_running_jobs: 1 } });
+    const account = env.ACCOUNTS.get(env.ACCOUNTS.idFromName(tenant));
+    // Admitted, but its creation never happened (the request died between the two calls).
+    const ghost = await account.admit({ job_id: "job_0000000000ghost00000000000", reserve_micros: 600_000, priced_reserve_micros: 600_000 });
+    expect(ghost).toMatchObject({ ok: true, state: "running" });
+    expect((await postJob(key, videoBody())).status).toBe(402);
+    await runInDurableObject(account, (instance: TenantAccount) => {
+      instance.now = () => Date.now() + 11 * 60_000;
+    });
+    expect(await runDurableObjectAlarm(account)).toBe(true);
+    const report = await usage(key);
+    expect(report.budget).toMatchObject({ reserved_usd: 0, remaining_usd: 1 });
+    expect(report.jobs_open).toEqual({ running: 0, waiting: 0 });
   });
 });
 

@@ -118,13 +118,11 @@ export class JobObject extends DurableObject<Env> {
     return job ? withQueuePosition(this.env, job, this.viewOf(job)) : null;
   }
 
-  /** Its tenant's account admitted this held job to a running slot: it goes upstream now. */
+  /** Its tenant's account admitted this held job to a slot ("missing": not created yet, asked again). */
   async admit(): Promise<"admitted" | "over" | "missing"> {
-    if (!this.job) return "missing"; // its create has not arrived yet: the account asks again
-    if (isTerminal(this.job)) return "over";
-    this.apply({ type: "admitted" });
-    await this.armAlarm();
-    this.ctx.waitUntil(this.runDue());
+    if (!this.job || isTerminal(this.job)) return this.job ? "over" : "missing";
+    this.apply({ type: "admitted" }); // written; the pass below sends the create
+    this.ctx.waitUntil(this.armAlarm().then(() => this.runDue()));
     return "admitted";
   }
 
@@ -173,12 +171,7 @@ export class JobObject extends DurableObject<Env> {
     this.copyAbort.abort(new Error("job canceled"));
     await cleanUpMedia(this.env.MEDIA, this.job!);
     // The upstream cancels are sent before the answer (a pass may be busy with a create).
-    const effects = new JobEffects(this.env, this.config, this.now);
-    for (const [index, attempt] of this.job!.attempts.entries()) {
-      if (!attempt.cancel_due) continue;
-      const done = await effects.perform(this.job!, { kind: "cancel_upstream", index }, this.copyAbort.signal);
-      if (done) this.apply(done.event, done.detail);
-    }
+    await new JobEffects(this.env, this.config, this.now).sendOwedCancels(() => this.job!, this.copyAbort.signal, (done) => this.apply(done.event, done.detail));
     await this.armAlarm();
     return { job: this.viewOf(this.job!), conflict: false };
   }

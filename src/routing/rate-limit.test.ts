@@ -55,7 +55,7 @@ describe("refusing token bucket (tenant submit rate)", () => {
     expect(tryTakeToken(empty, 3_600_000, 5).bucket.tokens).toBe(4);
   });
 
-  it("admits no more than the rate over any minute, however callers arrive", () => {
+  it("admits at most the burst plus a minute of refill in any minute, however callers arrive", () => {
     let bucket: Bucket | undefined;
     const admitted: number[] = [];
     for (let now = 0; now < 300_000; now += 250) {

@@ -152,7 +152,7 @@ describe("a job's usage", () => {
     expect(job.usage).toMatchObject({
       units: { seconds: 5, resolution: "720p" },
       unit_price_usd: 0.085,
-      price_version: "builtin-2026-12-01",
+      price_version: "builtin-2026-11-30",
       price_source: "published",
       priced: true,
       unpriced_reason: null,

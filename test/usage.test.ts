@@ -43,7 +43,7 @@ describe("the cost ledger", () => {
     expect(jobCosts).toEqual([0.425, 0.85, 0.75, 0.0975]);
     expect(report.totals.cost_usd).toBeCloseTo(jobCosts.reduce((sum, cost) => sum + cost, 0), 9);
     expect(report.totals).toMatchObject({ lines: 4, jobs: 4, seconds: 20, images: 1, unpriced_lines: 0 });
-    expect(report.price_versions).toEqual(["builtin-2026-12-01"]);
+    expect(report.price_versions).toEqual(["builtin-2026-11-30"]);
 
     // Grouped by provider and by model, the groups add up to the totals.
     const byProvider = await usage(key, "?group_by=provider");

@@ -15,7 +15,7 @@ const line: LedgerLine = {
   images: null,
   unit_price_usd: 0.085,
   cost_micros: 425_000,
-  price_version: "builtin-2026-12-01",
+  price_version: "builtin-2026-11-30",
   price_source: "published",
   provider_usage: '{"amount":"0.425"}',
   provider_reported_usd: 0.425,
@@ -24,7 +24,7 @@ const line: LedgerLine = {
 describe("ledger CSV (RFC 4180)", () => {
   it("writes a header and CRLF-ended records, quoting only where needed", () => {
     expect(ledgerCsv([line])).toBe(
-      `${ledgerCsvColumns.join(",")}\r\n2026-12-01T10:00:03.120Z,job_01jd3k5x7z9q2m4n6p8r0s2t4v,0,wan2.7-i2v,shortapi,sa-91,5,720p,,0.085,0.425,true,builtin-2026-12-01,published,0.425,"{""amount"":""0.425""}"\r\n`,
+      `${ledgerCsvColumns.join(",")}\r\n2026-12-01T10:00:03.120Z,job_01jd3k5x7z9q2m4n6p8r0s2t4v,0,wan2.7-i2v,shortapi,sa-91,5,720p,,0.085,0.425,true,builtin-2026-11-30,published,0.425,"{""amount"":""0.425""}"\r\n`,
     );
   });
 

@@ -29,7 +29,7 @@ describe("the built-in price book", () => {
     expect(quote(builtInPriceBook, "shortapi", video({ duration: 5 }))).toEqual({
       units: { seconds: 5, resolution: "720p" },
       unit_price_usd: 0.085,
-      price_version: "builtin-2026-12-01",
+      price_version: "builtin-2026-11-30",
       price_source: "published",
       estimated_cost_usd: 0.425,
       unpriced_reason: null,

@@ -28,7 +28,7 @@ export type ModelPrice =
 export type PriceTable = Record<ProviderId, Partial<Record<ModelId, ModelPrice>>>;
 
 /** The version string of the built-in table; bump it whenever a number below changes. */
-export const builtInPriceVersion = "builtin-2026-12-01";
+export const builtInPriceVersion = "builtin-2026-11-30";
 
 const marketVideo = "no USD price is published; the market rate of Wan 2.7 resellers at Alibaba's list price (fal.ai, Runware: $0.10/s 720p, $0.15/s 1080p)";
 

@@ -52,7 +52,7 @@ const example = {
     { key: "evolink", cost_usd: 0.48, lines: 1, jobs: 1, seconds: 5, images: 0, unpriced_lines: 0, provider_reported_usd: null },
     { key: "shortapi", cost_usd: 0.425, lines: 1, jobs: 1, seconds: 5, images: 0, unpriced_lines: 0, provider_reported_usd: 0.425 },
   ],
-  price_versions: ["builtin-2026-12-01"],
+  price_versions: ["builtin-2026-11-30"],
   storage: { bytes: 2_400_000, objects: 3, by_kind: { output: { bytes: 2_100_000, objects: 2 }, upload: { bytes: 300_000, objects: 1 } } },
   budget: { limit_usd: 10, period: "month", period_start: "2026-12-01T00:00:00.000Z", spent_usd: 1.0025, reserved_usd: 0.75, remaining_usd: 8.2475 },
   jobs_open: { running: 1, waiting: 0 },
@@ -79,7 +79,7 @@ export const usageSection: ApiSection = {
             headers: { "X-Budget-Remaining": componentRef("headers", "XBudgetRemaining") },
             content: {
               "application/json": { schema: ref("UsageReport"), example },
-              "text/csv": { schema: { type: "string" }, example: `${ledgerCsvColumns.join(",")}\r\n2026-12-01T10:00:03.120Z,job_01jd3k5x7z9q2m4n6p8r0s2t4v,0,wan2.7-i2v,shortapi,sa-91,5,720p,,0.085,0.425,true,builtin-2026-12-01,published,0.425,"{""amount"":""0.425""}"\r\n` },
+              "text/csv": { schema: { type: "string" }, example: `${ledgerCsvColumns.join(",")}\r\n2026-12-01T10:00:03.120Z,job_01jd3k5x7z9q2m4n6p8r0s2t4v,0,wan2.7-i2v,shortapi,sa-91,5,720p,,0.085,0.425,true,builtin-2026-11-30,published,0.425,"{""amount"":""0.425""}"\r\n` },
             },
           },
         },

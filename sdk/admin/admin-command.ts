@@ -1,16 +1,14 @@
 /**
  * @module sdk/admin/admin-command — `wan-edge admin tenants|keys …`, as one function the CLI
- * hooks in: `runAdminCommand(argv, context)` takes the arguments after `admin` and returns
- * an exit code (0 done, 2 usage, 3 refused by the gateway). Every answer is printed as JSON
- * on `out`; messages go to `err`.
+ * hooks in (sdk/cli/main.ts): `runAdminCommand(argv, context)` takes the arguments after
+ * `admin` and returns the CLI's exit code (0 done, 2 usage, 3 refused by the gateway). Every
+ * answer is printed as JSON on `out`; messages go to `err`.
  *
- * It parses its own arguments (no dependency), so it can be hooked into any command-line
- * parser, e.g. with commander:
- *   program.command("admin").description("tenants and API keys (needs ADMIN_SECRET)")
- *     .allowUnknownOption().helpOption(false).argument("[args...]")
- *     .action((args) => run(async (context) => runAdminCommand(args, { ...context, client: createAdminClient({ baseUrl, adminSecret: process.env.ADMIN_SECRET! }) })));
+ * It parses its own arguments (no dependency, no Node API), so it runs anywhere the client
+ * does and its tests run inside workerd against the gateway itself.
  */
 import type { AdminClient } from "./admin-client";
+import { ExitCode } from "../cli/exit-codes";
 import { AdminApiError } from "./admin-client";
 
 export interface AdminContext {
@@ -48,7 +46,7 @@ export function parseArgs(argv: readonly string[]): { positional: string[]; opti
       continue;
     }
     const [name, inline] = arg.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-    if (name === "no-budget") options.set(name, true);
+    if (name === "no-budget" || name === "help") options.set(name, true);
     else if (inline !== undefined) options.set(name, inline);
     else if (index + 1 < argv.length && !argv[index + 1]!.startsWith("--")) options.set(name, argv[++index]!);
     else throw new UsageError(`--${name} needs a value`);
@@ -85,7 +83,7 @@ export function settingsFrom(options: Map<string, string | true>): Record<string
   return settings;
 }
 
-const known = new Set(["name", "tenant", "overlap", "expires-at", "no-budget", "budget-usd", "budget-period", "max-running-jobs", "submits-per-minute", "max-queued-jobs", "retention-days", "media-access"]);
+const known = new Set(["help", "name", "tenant", "overlap", "expires-at", "no-budget", "budget-usd", "budget-period", "max-running-jobs", "submits-per-minute", "max-queued-jobs", "retention-days", "media-access"]);
 
 /**
  * Runs `wan-edge admin …` with the arguments after `admin`; returns the exit code.
@@ -97,6 +95,10 @@ export async function runAdminCommand(argv: readonly string[], context: AdminCon
     const { positional, options } = parseArgs(argv);
     for (const name of options.keys()) if (!known.has(name)) throw new UsageError(`unknown option --${name}`);
     const [group, action, target] = positional;
+    if (group === undefined || group === "help" || options.has("help")) {
+      context.out(adminUsage);
+      return ExitCode.ok;
+    }
     const need = (what: string) => {
       if (target === undefined) throw new UsageError(`${group} ${action} needs ${what}`);
       return target;
@@ -107,51 +109,51 @@ export async function runAdminCommand(argv: readonly string[], context: AdminCon
     switch (`${group} ${action}`) {
       case "tenants list":
         print(await client.tenants.list());
-        return 0;
+        return ExitCode.ok;
       case "tenants get":
         print(await client.tenants.get(need("a tenant id")));
-        return 0;
+        return ExitCode.ok;
       case "tenants create":
         print(await client.tenants.create({ id: need("a tenant id"), ...(text(name) ? { name: text(name) } : {}), settings: settingsFrom(options) }));
-        return 0;
+        return ExitCode.ok;
       case "tenants set":
         print(await client.tenants.update(need("a tenant id"), { ...(text(name) ? { name: text(name) } : {}), settings: settingsFrom(options) }));
-        return 0;
+        return ExitCode.ok;
       case "tenants rotate-webhook-secret":
         print(await client.tenants.rotateWebhookSecret(need("a tenant id"), integer(options, "overlap")));
-        return 0;
+        return ExitCode.ok;
       case "keys list":
         print(await client.keys.list(text(options.get("tenant"))));
-        return 0;
+        return ExitCode.ok;
       case "keys get":
         print(await client.keys.get(need("a key id")));
-        return 0;
+        return ExitCode.ok;
       case "keys create": {
         const made = await client.keys.create({ tenant: need("a tenant id"), ...(text(name) ? { name: text(name) } : {}), ...(text(options.get("expires-at")) ? { expires_at: text(options.get("expires-at")) } : {}) });
         print(made);
         context.err(`The key is shown only now: ${made.key}`);
-        return 0;
+        return ExitCode.ok;
       }
       case "keys revoke":
         print(await client.keys.revoke(need("a key id")));
-        return 0;
+        return ExitCode.ok;
       case "keys rotate": {
         const made = await client.keys.rotate(need("a key id"), integer(options, "overlap"));
         print(made);
         context.err(`The new key is shown only now: ${made.key} (the old one works until ${made.previous?.expires_at ?? "now"})`);
-        return 0;
+        return ExitCode.ok;
       }
       default:
-        throw new UsageError(group === undefined ? "which command?" : `unknown command: ${positional.slice(0, 2).join(" ")}`);
+        throw new UsageError(`unknown command: ${positional.slice(0, 2).join(" ")}`);
     }
   } catch (error) {
     if (error instanceof UsageError) {
       context.err(`wan-edge admin: ${error.message}\n${adminUsage}`);
-      return 2;
+      return ExitCode.usage;
     }
     if (error instanceof AdminApiError) {
       context.err(`wan-edge admin: ${error.message}`);
-      return 3;
+      return ExitCode.refused;
     }
     throw error;
   }

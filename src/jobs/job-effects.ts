@@ -70,15 +70,6 @@ export class JobEffects {
     }
   }
 
-  /** Sends every upstream cancel the job owes now, applying each outcome (`job()` is read after each). */
-  async sendOwedCancels(job: () => JobRecord, signal: AbortSignal, apply: (done: Performed) => void): Promise<void> {
-    for (const [index, attempt] of job().attempts.entries()) {
-      if (!attempt.cancel_due) continue;
-      const done = await this.perform(job(), { kind: "cancel_upstream", index }, signal);
-      if (done) apply(done);
-    }
-  }
-
   /** Sends the create of attempt `index`, just written ahead. */
   async sendCreate(job: JobRecord, index: number): Promise<Performed> {
     return this.described(await sendCreate(job, index, this.deps));

@@ -139,9 +139,7 @@ export class JobObject extends DurableObject<Env> {
   }
 
   /** Resolves once the pass working on the job, if any, is over (for tests and debugging). */
-  async settled(): Promise<void> {
-    await this.running;
-  }
+  async settled(): Promise<void> { await this.running; }
 
   /** The event log (for tests and debugging). */
   async events(tenant: string) {
@@ -171,7 +169,11 @@ export class JobObject extends DurableObject<Env> {
     this.copyAbort.abort(new Error("job canceled"));
     await cleanUpMedia(this.env.MEDIA, this.job!);
     // The upstream cancels are sent before the answer (a pass may be busy with a create).
-    await new JobEffects(this.env, this.config, this.now).sendOwedCancels(() => this.job!, this.copyAbort.signal, (done) => this.apply(done.event, done.detail));
+    const effects = new JobEffects(this.env, this.config, this.now);
+    for (const index of this.job!.attempts.flatMap((attempt, at) => (attempt.cancel_due ? [at] : []))) {
+      const done = await effects.perform(this.job!, { kind: "cancel_upstream", index }, this.copyAbort.signal);
+      if (done) this.apply(done.event, done.detail);
+    }
     await this.armAlarm();
     return { job: this.viewOf(this.job!), conflict: false };
   }

@@ -154,7 +154,8 @@ export interface JobRecord {
  * failover ones included; `possibly_billed_attempts` are tasks whose fate is unknown (a lost
  * create answer, an abandoned task still running).
  */
-export interface JobUsage {
+// A type alias, not an interface: it must fit index-signature types such as JSON (the AI SDK's provider metadata).
+export type JobUsage = {
   /** What the job is billed in: output seconds at a resolution, or images. */
   units: Units;
   /** USD per unit at the provider that made (or is making) the result; null when unpriced. */
@@ -174,17 +175,23 @@ export interface JobUsage {
   images: number | null;
   billed_attempts: number;
   possibly_billed_attempts: number;
-}
+};
 
 /** One billed attempt's own figures, as its provider reported them (null: it reported none). */
-export interface ProviderUsage {
+export type ProviderUsage = {
   provider: ProviderId;
   upstream_id: string | null;
   reported: UsageFigures | null;
-}
+};
 
-/** A provider's usage figures: a JSON object, verbatim (typed so it crosses Durable Object RPC). */
-export type UsageFigures = { [key: string]: string | number | boolean | null | object };
+type JsonLeaf = string | number | boolean | null;
+type Json1 = JsonLeaf | JsonLeaf[] | { [key: string]: JsonLeaf };
+type Json2 = Json1 | Json1[] | { [key: string]: Json1 };
+/**
+ * A provider's usage figures: a JSON object, verbatim. Typed as JSON three levels deep (the
+ * providers' figures are flat) rather than recursively, so it crosses Durable Object RPC.
+ */
+export type UsageFigures = { [key: string]: Json2 | Json2[] | { [key: string]: Json2 } };
 
 export const modelIds = ["wan2.7-i2v", "wan2.7-image-pro"] as const;
 export type ModelId = (typeof modelIds)[number];

@@ -106,12 +106,21 @@ describe("a tenant's submit rate", () => {
     expect(listed.data).toHaveLength(2);
   });
 
-  it("does not count an Idempotency-Key replay as a new submit", async () => {
-    const { key } = await newTenant({ limits: { submits_per_minute: 1 } });
+  it("does not count an Idempotency-Key replay as a new submit, nor hold its budget again — even after the job settled", async () => {
+    const { key } = await newTenant({ limits: { submits_per_minute: 1 }, budget: { limit_usd: 1, period: "month" } });
     const headers = { "idempotency-key": `replay-${crypto.randomUUID()}` };
-    expect((await postJob(key, videoBody(), headers)).status).toBe(202);
+    const first = await postJob(key, videoBody(), headers);
+    expect(first.status).toBe(202);
     const replay = await postJob(key, videoBody(), headers);
     expect(replay.status).toBe(200);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
+    // Over and settled: a replay still holds nothing and takes no token.
+    const { id } = (await first.json()) as JobJson;
+    await eventually(() => read(key, id), isTerminal);
+    const settled = await eventually(() => usage(key), (report) => report.totals.lines === 1 && report.budget!.reserved_usd === 0);
+    const later = await postJob(key, videoBody(), headers);
+    expect(later.status).toBe(200);
+    expect(((await later.json()) as JobJson).id).toBe(id);
+    expect((await usage(key)).budget).toEqual(settled.budget);
   });
 });

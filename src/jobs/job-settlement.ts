@@ -53,7 +53,8 @@ export function settlementOf(job: JobRecord, now: number): { settlement: Settlem
   const indexes = unledgered(job);
   const final = isTerminal(job);
   const storage = job.status === "completed" ? job.outputs.map((output) => ({ key: output.key, bytes: output.bytes })) : [];
-  return { settlement: { job_id: job.id, lines: indexes.map((index) => ledgerLine(job, index, now)), final, storage }, indexes };
+  const settlement: Settlement = { job_id: job.id, lines: indexes.map((index) => ledgerLine(job, index, now)), final, storage, idempotent: job.request_hash !== null };
+  return { settlement, indexes };
 }
 
 /**

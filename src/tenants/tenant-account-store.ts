@@ -4,7 +4,9 @@
  * - `settings`: one JSON document (tenants/tenant-settings.ts) and the webhook secret state.
  * - `open_jobs`: every job admitted or waiting and not settled yet: its budget hold and
  *   whether it holds a running slot or waits for one (FIFO by `seq`); `notify_at` marks a
- *   job admitted from the queue that has not heard so yet.
+ *   job admitted from the queue that has not heard so yet. A settled job whose id comes from
+ *   an Idempotency-Key stays as `done` (no hold, no slot) for two days, so a replay of its
+ *   request is known here and neither held nor counted against the rate again.
  * - `ledger`: one line per billed attempt (billing/ledger-line.ts), keyed by job and attempt,
  *   so a settlement sent twice writes each line once.
  * - `storage`: the R2 objects the tenant holds (outputs and uploads), by key, with their size.
@@ -46,8 +48,8 @@ const migrations: string[] = [
    CREATE TABLE storage (key TEXT PRIMARY KEY, kind TEXT NOT NULL, bytes INTEGER NOT NULL, job_id TEXT, at TEXT NOT NULL);`,
 ];
 
-/** `check_at`: when the sweep next asks the job's object whether it still needs its hold. */
-export type OpenJob = { job_id: string; state: "running" | "waiting"; seq: number; reserved_micros: number; check_at: number; notify_at: number | null; notify_tries: number };
+/** `check_at`: when the sweep next asks the job's object whether it still needs its hold (for `done`: when it is forgotten). */
+export type OpenJob = { job_id: string; state: "running" | "waiting" | "done"; seq: number; reserved_micros: number; check_at: number; notify_at: number | null; notify_tries: number };
 
 export type UsageGroupRow = {
   key: string;
@@ -102,8 +104,18 @@ export class TenantAccountStore {
     return row?.position ?? null;
   }
 
+  /** Releases a job's hold and slot; returns whether it had any. */
   removeOpenJob(jobId: string): boolean {
-    return this.sql.exec("DELETE FROM open_jobs WHERE job_id = ?", jobId).rowsWritten > 0;
+    return this.sql.exec("DELETE FROM open_jobs WHERE job_id = ? AND state != 'done'", jobId).rowsWritten > 0;
+  }
+
+  /** Releases a job's hold and slot but remembers it (an Idempotency-Key job) until `forgetAt`. */
+  markDone(jobId: string, forgetAt: number): boolean {
+    return this.sql.exec("UPDATE open_jobs SET state = 'done', reserved_micros = 0, notify_at = NULL, check_at = ? WHERE job_id = ? AND state != 'done'", forgetAt, jobId).rowsWritten > 0;
+  }
+
+  forget(jobId: string): void {
+    this.sql.exec("DELETE FROM open_jobs WHERE job_id = ?", jobId);
   }
 
   /** Moves up to `count` waiting jobs, oldest first, to running; returns their ids. */

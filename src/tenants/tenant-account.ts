@@ -38,6 +38,8 @@ export interface Settlement {
   lines: LedgerLine[];
   /** The job is over: release its hold and slot. */
   final: boolean;
+  /** Its id comes from an Idempotency-Key: remember it for replays once released. */
+  idempotent?: boolean;
   /** R2 objects the job now holds (its outputs). */
   storage?: Array<{ key: string; bytes: number }>;
 }
@@ -61,6 +63,8 @@ export interface UsageSummary {
 }
 
 const sweepAfterMs = 10 * 60_000;
+/** How long a settled Idempotency-Key job is remembered (keys live at least 24 h). */
+const rememberForMs = 48 * 3_600_000;
 const notifyRetry = { baseMs: 1_000, maxMs: 60_000 };
 
 export class TenantAccount extends DurableObject<Env> {
@@ -96,6 +100,11 @@ export class TenantAccount extends DurableObject<Env> {
   async admit(request: AdmissionRequest): Promise<AdmitResult> {
     const now = this.now();
     const existing = this.store.openJob(request.job_id);
+    if (existing?.state === "done") {
+      // A replay of a job that already ran and settled: nothing to hold, not a new submit.
+      const remaining = this.current.budget ? budgetMicros(this.current.budget) - this.spentMicros() - this.store.counts().reserved_micros : null;
+      return { ok: true, state: "running", reserve_micros: 0, priced_only: false, remaining_micros: remaining, position: null, replayed: true };
+    }
     if (existing) {
       const remaining = this.current.budget ? budgetMicros(this.current.budget) - this.spentMicros() - this.store.counts().reserved_micros : null;
       return { ok: true, state: existing.state, reserve_micros: existing.reserved_micros, priced_only: false, remaining_micros: remaining, position: this.store.position(request.job_id), replayed: true };
@@ -123,7 +132,7 @@ export class TenantAccount extends DurableObject<Env> {
   async queueStatus(jobId: string): Promise<QueueStatus> {
     const open = this.store.openJob(jobId);
     if (!open) return { state: "unknown" };
-    return open.state === "running" ? { state: "running" } : { state: "waiting", position: this.store.position(jobId) ?? 1 };
+    return open.state === "waiting" ? { state: "waiting", position: this.store.position(jobId) ?? 1 } : { state: "running" };
   }
 
   /** Writes a job's ledger lines (each once) and, when it is over, releases its hold and slot. */
@@ -132,7 +141,9 @@ export class TenantAccount extends DurableObject<Env> {
     if (this.spent) for (const line of written) if (line.at >= this.spent.from) this.spent.micros += line.cost_micros ?? 0;
     const stamp = new Date(this.now()).toISOString();
     for (const object of settlement.storage ?? []) this.store.recordStorage(object.key, "output", object.bytes, settlement.job_id, stamp);
-    if (settlement.final && this.store.removeOpenJob(settlement.job_id)) this.promote();
+    if (!settlement.final) return;
+    const released = settlement.idempotent ? this.store.markDone(settlement.job_id, this.now() + rememberForMs) : this.store.removeOpenJob(settlement.job_id);
+    if (released) this.promote();
   }
 
   /** R2 objects the tenant now holds (`kind`: output or upload), counted in its usage. */
@@ -218,6 +229,10 @@ export class TenantAccount extends DurableObject<Env> {
     const jobs = this.env.JOBS;
     let released = false;
     for (const open of this.store.dueChecks(this.now(), 50)) {
+      if (open.state === "done") {
+        this.store.forget(open.job_id);
+        continue;
+      }
       const status = await jobs.get(jobs.idFromName(open.job_id)).status().catch(() => undefined);
       // No job (its create failed after admission), or over without settling: release.
       if (status === null || (status && ["completed", "failed", "canceled"].includes(status.status))) released = this.store.removeOpenJob(open.job_id) || released;

@@ -8,6 +8,11 @@
 import type { JobObject } from "./jobs/job-object";
 import type { TenantIndex } from "./jobs/tenant-index";
 import type { ProviderBreaker } from "./routing/circuit-breaker";
+import type { PriceBook } from "./billing/price-book";
+import { parsePriceBook } from "./billing/price-book";
+import type { ApiKeyObject } from "./tenants/api-key-object";
+import type { TenantAccount } from "./tenants/tenant-account";
+import type { TenantDirectory } from "./tenants/tenant-directory";
 import type { ProviderId } from "./providers/provider-adapter";
 import { providerIds } from "./providers/provider-adapter";
 
@@ -26,6 +31,14 @@ export interface Env {
   BREAKER_COOLDOWN_SECONDS?: string;
   BREAKERS: DurableObjectNamespace<ProviderBreaker>;
   TENANTS: DurableObjectNamespace<TenantIndex>;
+  /** One per tenant: settings, budget, cost ledger, limits and the admission queue. */
+  ACCOUNTS: DurableObjectNamespace<TenantAccount>;
+  /** One per API key made through the admin API (by key id): its hash, tenant and state. */
+  KEYS: DurableObjectNamespace<ApiKeyObject>;
+  /** One, named "directory": the tenants the admin API knows. */
+  DIRECTORY: DurableObjectNamespace<TenantDirectory>;
+  PRICES?: string;
+  ADMIN_SECRET?: string;
   /** Development/test only: every upstream request goes through this service (the emulator). */
   UPSTREAM?: Fetcher;
   [key: string]: unknown;
@@ -51,6 +64,18 @@ export interface Config {
   providers: Partial<Record<ProviderId, ProviderConfig>>;
   /** Preferred provider order for `provider: "auto"` (PROVIDER_ORDER); the rest follow by price. */
   providerOrder: ProviderId[];
+  /** The price book: PRICES over the built-in prices (billing/price-book). */
+  prices: PriceBook;
+  /** The admin API's bearer secret (ADMIN_SECRET); null: the admin API is off. */
+  adminSecret: string | null;
+  /** Limits of a tenant whose settings name none (TENANT_*); null: no limit. */
+  tenantDefaults: TenantDefaults;
+}
+
+export interface TenantDefaults {
+  maxRunningJobs: number | null;
+  submitsPerMinute: number | null;
+  maxQueuedJobs: number;
 }
 
 /** Thrown when configuration is unusable; rendered as a 500 without details. */
@@ -64,6 +89,8 @@ export const developmentKeyHashes = new Set([
   "0c90992bc50d0ab3ccf3dcde56ba4a0004757a5c5e2c59e0a398bc9b793c6fa8",
 ]);
 const developmentSecret = "wan-edge-development-server-secret-not-for-production";
+/** The admin secret of the local configuration; production refuses it. */
+export const developmentAdminSecret = "wan-edge-development-admin-secret-not-for-production";
 
 const cache = new WeakMap<object, Config>();
 
@@ -84,6 +111,14 @@ function positiveNumber(value: unknown, fallback: number, name: string): number 
   if (text(value) === "") return fallback;
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new ConfigError(`${name} must be a positive number`);
+  return number;
+}
+
+/** An optional positive integer limit; unset: null (no limit). */
+function optionalLimit(value: unknown, name: string): number | null {
+  if (text(value) === "") return null;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new ConfigError(`${name} must be a positive integer`);
   return number;
 }
 
@@ -123,7 +158,14 @@ function parseConfig(env: Env): Config {
     if (baseUrl !== "" && apiKey !== "") providers[id] = { baseUrl, apiKey };
   }
 
+  const priced = parsePriceBook(text(env.PRICES));
+  if (!priced.ok) throw new ConfigError(`PRICES is invalid: ${priced.problems.join("; ")}`);
+  const adminSecret = text(env.ADMIN_SECRET) === "" ? null : text(env.ADMIN_SECRET);
+
   if (production) {
+    if (adminSecret !== null && (adminSecret.length < 32 || adminSecret === developmentAdminSecret)) {
+      throw new ConfigError("production needs its own ADMIN_SECRET of at least 32 characters (or none: the admin API is then off)");
+    }
     if (apiKeyHashes.some(([hash]) => developmentKeyHashes.has(hash))) {
       throw new ConfigError("production must not accept the development API keys");
     }
@@ -163,6 +205,13 @@ function parseConfig(env: Env): Config {
     maxOutputBytes: positiveNumber(env.MAX_OUTPUT_BYTES, 2 * 1024 ** 3, "MAX_OUTPUT_BYTES"),
     providers,
     providerOrder: [...new Set(providerOrder)] as ProviderId[],
+    prices: priced.book,
+    adminSecret,
+    tenantDefaults: {
+      maxRunningJobs: optionalLimit(env.TENANT_MAX_RUNNING_JOBS, "TENANT_MAX_RUNNING_JOBS"),
+      submitsPerMinute: optionalLimit(env.TENANT_SUBMITS_PER_MINUTE, "TENANT_SUBMITS_PER_MINUTE"),
+      maxQueuedJobs: optionalLimit(env.TENANT_MAX_QUEUED_JOBS, "TENANT_MAX_QUEUED_JOBS") ?? 1000,
+    },
   };
 }
 

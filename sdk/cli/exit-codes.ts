@@ -24,4 +24,5 @@ Exit codes:
 
 Environment:
   WAN_EDGE_URL      the gateway (default http://127.0.0.1:8787, the local stack of npm start)
-  WAN_EDGE_API_KEY  your API key (default wan-edge-dev-key, the local stack's dev key)`;
+  WAN_EDGE_API_KEY  your API key (default wan-edge-dev-key, the local stack's dev key)
+  ADMIN_SECRET      for \`wan-edge admin\` (default: the local stack's development admin secret)`;

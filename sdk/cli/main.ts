@@ -4,10 +4,12 @@
  * Configured by WAN_EDGE_URL and WAN_EDGE_API_KEY (defaults: the local stack and its dev
  * key). Arguments are parsed by commander (subcommands, typed options, help and "unknown
  * option" errors — `util.parseArgs` has no subcommands or help, which this CLI is mostly
- * made of); calls go through the package's own client. Further command groups (`wan-edge
- * admin …`) register beside the ones here, in `buildProgram`.
+ * made of); calls go through the package's own client. `wan-edge admin …` (tenants and API
+ * keys, with ADMIN_SECRET) hands its arguments to sdk/admin/admin-command.ts.
  */
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { createAdminClient } from "../admin/admin-client";
+import { adminUsage, runAdminCommand } from "../admin/admin-command";
 import { createClient, defaultBaseUrl, WanEdgeError } from "../client/index";
 import { cancelCommand, type Context, getCommand, imageCommand, jobsCommand, videoCommand, waitCommand } from "./commands";
 import { ExitCode, exitCodeHelp } from "./exit-codes";
@@ -97,6 +99,23 @@ export function buildProgram(run: (action: (context: Context) => Promise<number>
     .argument("<id>")
     .option("--out <file|folder>", "save the outputs here")
     .action((id: string, options) => run((context) => waitCommand(context, id, options)));
+
+  // The operator's commands parse their own arguments (sdk/admin/admin-command.ts).
+  program
+    .command("admin")
+    .description("tenants, their settings and API keys (/admin/v1, with ADMIN_SECRET); `wan-edge admin help`")
+    .argument("[args...]", "tenants|keys …")
+    .allowUnknownOption()
+    .helpOption(false)
+    .addHelpText("after", `\n${adminUsage}`)
+    .action((args: string[]) =>
+      run((context) => {
+        // Defaults to the local stack's development admin secret, as the API key defaults to its dev key.
+        const adminSecret = process.env.ADMIN_SECRET || "wan-edge-development-admin-secret-not-for-production";
+        const client = createAdminClient({ baseUrl: process.env.WAN_EDGE_URL || defaultBaseUrl, adminSecret });
+        return runAdminCommand(args, { client, out: context.out, err: context.err });
+      }),
+    );
 
   for (const command of program.commands) command.exitOverride().showHelpAfterError("(add --help for this command's options)");
   return program;

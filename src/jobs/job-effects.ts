@@ -12,6 +12,7 @@ import { copyNextOutput } from "./job-copy";
 import type { JobEvent } from "./job-machine";
 import type { DueWork } from "./job-schedule";
 import type { JobRecord } from "./job-types";
+import { checkQueue, settleJob } from "./job-settlement";
 import { cancelAttempt, pollAttempt, recoverCreate, sendCreate, startCreate } from "./job-upstream";
 
 export interface Performed {
@@ -57,6 +58,14 @@ export class JobEffects {
       case "copy": {
         const copied = await copyNextOutput(job, { env: this.env, config: this.config, signal, onMultipart });
         return copied ? { event: copied.event, detail: copied.detail } : null;
+      }
+      case "settle": {
+        const event = await settleJob(this.env, job, this.now());
+        return { event, detail: event.type === "settled" ? { attempts: event.indexes, final: event.final } : undefined };
+      }
+      case "check_queue": {
+        const event = await checkQueue(this.env, job);
+        return { event, detail: event.type === "queue_checked" ? { position: event.position } : undefined };
       }
     }
   }

@@ -24,6 +24,7 @@ import { defaultPolicy, isTerminal, transition } from "./job-machine";
 import { cleanUpMedia } from "./job-media";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import { JobStore } from "./job-store";
+import { withQueuePosition } from "./job-settlement";
 import { JobStreamHub, Waiters } from "./job-stream";
 import { listJob } from "./tenant-index";
 import type { JobRecord } from "./job-types";
@@ -114,7 +115,15 @@ export class JobObject extends DurableObject<Env> {
   /** The job as its tenant sees it; null for anyone else (a plain 404 upstairs). */
   async view(tenant: string): Promise<JobView | null> {
     const job = this.owned(tenant);
-    return job ? this.viewOf(job) : null;
+    return job ? withQueuePosition(this.env, job, this.viewOf(job)) : null;
+  }
+
+  /** Its tenant's account admitted this held job to a slot ("missing": not created yet, asked again). */
+  async admit(): Promise<"admitted" | "over" | "missing"> {
+    if (!this.job || isTerminal(this.job)) return this.job ? "over" : "missing";
+    this.apply({ type: "admitted" }); // written; the pass below sends the create
+    this.ctx.waitUntil(this.armAlarm().then(() => this.runDue()));
+    return "admitted";
   }
 
   /** The job's status for its tenant index (a sweep checks listed statuses against it). */

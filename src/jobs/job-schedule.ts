@@ -16,7 +16,11 @@ export type DueWork =
   | { kind: "poll"; index: number }
   | { kind: "stuck"; index: number }
   /** An upstream cancel owed for an attempt walked away from (sent once, even after the end). */
-  | { kind: "cancel_upstream"; index: number };
+  | { kind: "cancel_upstream"; index: number }
+  /** The tenant's account is owed ledger lines and, once the job is over, a release. */
+  | { kind: "settle" }
+  /** Held for a running slot: ask the tenant's account where the job stands. */
+  | { kind: "check_queue" };
 
 /** When the live attempt counts as stuck, if it can still get stuck. */
 function stuckAt(job: JobRecord): { index: number; at: number } | undefined {
@@ -34,10 +38,13 @@ function timed(job: JobRecord): Array<[number, DueWork]> {
     // Once the job is over, tasks walked away from are still read (billing, until the deadline).
     if (isTerminal(job) && attempt.due && attempt.status === "abandoned") items.push([attempt.due.due_at, { kind: "poll", index }]);
   });
+  if (job.settle) items.push([job.settle.due_at, { kind: "settle" }]);
   if (isTerminal(job)) return items;
   if (job.copy) items.push([job.copy.due_at, { kind: "copy" }]);
   else items.push([job.deadline_at, { kind: "deadline" }]);
-  if (job.submit) items.push([job.submit.due_at, { kind: "submit" }]);
+  // A job held for one of its tenant's running slots sends nothing upstream until admitted.
+  if (job.hold) items.push([job.hold.due_at, { kind: "check_queue" }]);
+  else if (job.submit) items.push([job.submit.due_at, { kind: "submit" }]);
   job.attempts.forEach((attempt, index) => {
     if (!attempt.due) return;
     items.push([attempt.due.due_at, attempt.status === "creating" ? { kind: "recover_create", index } : { kind: "poll", index }]);
@@ -59,7 +66,7 @@ export function nextWakeAt(job: JobRecord): number | null {
  * (their recovery is not due while their answer can still come).
  */
 export function dueWork(job: JobRecord, now: number, busy: ReadonlySet<number> = new Set()): DueWork | null {
-  const rank: Record<DueWork["kind"], number> = { cancel_upstream: 0, copy: 1, deadline: 2, recover_create: 3, submit: 4, poll: 5, stuck: 6 };
+  const rank: Record<DueWork["kind"], number> = { cancel_upstream: 0, copy: 1, deadline: 2, recover_create: 3, submit: 4, poll: 5, stuck: 6, settle: 7, check_queue: 8 };
   const due = timed(job).filter(([at, work]) => at <= now && !("index" in work && work.kind !== "cancel_upstream" && busy.has(work.index)));
   due.sort((a, b) => rank[a[1].kind] - rank[b[1].kind] || a[0] - b[0]);
   return due[0]?.[1] ?? null;

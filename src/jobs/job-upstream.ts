@@ -13,7 +13,7 @@ import type { AdapterContext, ModelRequest, ProviderId, UpstreamError } from "..
 import type { ModelOperations } from "../providers/provider-registry";
 import { modelOperations } from "../providers/provider-registry";
 import { breakerClient } from "../routing/circuit-breaker";
-import { estimatedCost } from "../routing/eligibility";
+import { quote } from "../billing/price-book";
 import type { JobEvent } from "./job-machine";
 import type { Attempt, JobRecord, ModelId } from "./job-types";
 import { imageInput, videoInput } from "./job-types";
@@ -91,7 +91,7 @@ export async function startCreate(job: JobRecord, deps: UpstreamDeps): Promise<J
     idempotencyKey: `${job.id}.${job.attempts.length + 1}`,
     startDeadlineMs: ops.startDeadlineMs,
     polling: pollingFor(deps.env, ops),
-    estimatedCostUsd: estimatedCost(job, chosen),
+    quote: quote(deps.config.prices, chosen, job),
     // Only matters if this instance dies: while it lives, its pass holds the create until the
     // answer (or the timeout), and nothing else runs. After a restart, recovery starts then.
     recoverAfterMs: 3_000,
@@ -137,7 +137,10 @@ export async function sendCreate(job: JobRecord, index: number, deps: UpstreamDe
   // The breaker tracks the provider's health: a request it rightly refused is not its fault.
   const healthy = result.ok || result.error.kind === "rejected" || result.error.kind === "content_policy";
   await breakers.record(provider, healthy);
-  if (result.ok) return { type: "created", index, upstreamId: result.value.upstreamId, task: result.value.task };
+  if (result.ok) {
+    const { upstreamId, task, providerUsage } = result.value;
+    return providerUsage === undefined ? { type: "created", index, upstreamId, task } : { type: "created", index, upstreamId, task, providerUsage };
+  }
   if (outcomeUnknown(result.error)) return { type: "create_lost", index, resend: ops.idempotentCreate, error: result.error };
   return { type: "create_failed", index, error: result.error };
 }

@@ -135,6 +135,11 @@ uploadRoutes.post("/v1/uploads", async (c) => {
   if (!result.ok) throw uploadProblem(result.failure, declared, limit);
 
   const { key, bytes, sha256, contentType } = result.value;
+  // Storage held counts in the tenant's usage (GET /v1/usage); a failed record loses a count, never the upload.
+  const tenant = c.get("tenant");
+  await c.env.ACCOUNTS.get(c.env.ACCOUNTS.idFromName(tenant))
+    .recordStorage([{ key, kind: "upload", bytes }])
+    .catch(() => console.error("upload storage record failed"));
   const url = `${config.publicBaseUrl}/media/${key}`;
   return c.json({ url, content_type: contentType, bytes, sha256 }, 201, { location: url });
 });

@@ -49,7 +49,7 @@ describe("thumbnails and posters", () => {
     expect(types.lastIndexOf("output_copied")).toBeLessThan(types.indexOf("variants_made"));
   });
 
-  it("thumbnails every image output without enlarging a small one", async () => {
+  it("thumbnails every image output of an image job: a real WebP, 512 px on the long side", async () => {
     const response = await gateway("/v1/jobs", { method: "POST", body: JSON.stringify({ model: "wan2.7-image-pro", input: { prompt: "a fox", n: 2, size: "1K" }, provider: "dashscope" }) });
     expect(response.status).toBe(202);
     const job = await completedWithVariants(((await response.json()) as { id: string }).id);
@@ -58,10 +58,12 @@ describe("thumbnails and posters", () => {
       const original = await download(output.url);
       const thumbnail = await download(output.thumbnail_url!);
       expect(sniffContentType(thumbnail.bytes)).toBe("image/webp");
-      // The emulator's images are small PNGs: the thumbnail keeps their size.
-      const width = new DataView(original.bytes.buffer).getUint32(16);
-      const height = new DataView(original.bytes.buffer).getUint32(20);
-      expect(webpSize(thumbnail.bytes)).toEqual({ width, height });
+      // The emulator's PNGs have the size asked for; the thumbnail keeps their proportions.
+      const view = new DataView(original.bytes.buffer);
+      const [width, height] = [view.getUint32(16), view.getUint32(20)];
+      const scale = Math.min(1, 512 / Math.max(width, height));
+      expect(webpSize(thumbnail.bytes)).toEqual({ width: Math.round(width * scale), height: Math.round(height * scale) });
+      expect(Math.max(width, height)).toBeGreaterThan(512);
       expect(output.poster_url).toBeUndefined();
     }
   });
@@ -107,7 +109,8 @@ describe("makeVariants", () => {
     [2000, 1000, { width: 512, height: 256 }],
     [300, 900, { width: 171, height: 512 }],
     [512, 200, { width: 512, height: 200 }],
-  ])("thumbnails a %i × %i image (size read by the Images binding when the output does not say) to %j", async (width, height, expected) => {
+    [64, 48, { width: 64, height: 48 }],
+  ])("thumbnails a %i × %i image (size read by the Images binding when the output does not say) to %j, never enlarged", async (width, height, expected) => {
     const job = await storedImageJob(width, height);
     const made = await makeVariants(job, { env, config, now: Date.now });
     expect(made.failures).toEqual([]);

@@ -4,7 +4,7 @@
  *
  * The view is the same everywhere (job-view.ts); links of private media are signed afresh
  * each time it leaves: `present` for the API and the streams (in order, each message
- * waiting for its links), `render` for each webhook attempt (the stored body keeps its
+ * waiting for the listing and its links), `render` for each webhook attempt (the stored body keeps its
  * links unsigned, so a retry hours later still carries working ones).
  */
 import type { Config, Env } from "../env";
@@ -29,8 +29,8 @@ export interface AudienceDeps {
 export class JobAudience {
   readonly waiters = new Waiters();
   private streams: JobStreamHub | null = null;
-  /** Stream messages of a private job wait for their signed links, in order. */
-  private publishing: Promise<void> = Promise.resolve();
+  /** Streams and waiters hear of changes in order (after the listing, and a private job's signed links). */
+  private telling: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: AudienceDeps) {}
 
@@ -62,23 +62,30 @@ export class JobAudience {
     return this.streams.open(view, isTerminal(current()), Number.isFinite(lastSeen) ? lastSeen : null);
   }
 
-  /** Tells whoever listens that the job changed. */
+  /**
+   * Tells whoever listens that the job changed. Streams and waiters hear of changes in order,
+   * each only once the listing has its status (a list right after shows it).
+   */
   changed(before: JobRecord, after: JobRecord): void {
     const terminal = isTerminal(after);
     const now = this.deps.now();
     // Built only when someone needs it (a stream, a webhook event): most changes have neither.
     let view: JobView | undefined;
     const viewNow = () => (view ??= this.view(after));
-    const hub = this.streams;
-    if (hub && mediaPolicyOf(after).access === "public") hub.publish(viewNow(), terminal);
-    else if (hub) this.publishing = this.publishing.then(async () => hub.publish(await this.present(after, viewNow()), terminal));
-    if (terminal) this.waiters.wakeAll();
+    const moved = after.status !== before.status;
+    // The listing follows the committed state; stale updates are ignored there.
+    const listed = moved ? listJob(this.deps.env, after).catch(() => {}) : null;
+    if (listed) this.deps.waitUntil(listed);
+    this.telling = this.telling
+      .then(() => listed)
+      .then(async () => {
+        // A private job's message waits for its signed links (still in order).
+        if (this.streams) this.streams.publish(mediaPolicyOf(after).access === "public" ? viewNow() : await this.present(after, viewNow()), terminal);
+        if (terminal) this.waiters.wakeAll();
+      });
     // The media are gone (deleted, or expired): the last word, superseding what is undelivered.
     if (!mediaRemoved(before) && mediaRemoved(after) && after.webhook) this.deps.outbox.enqueue(after, "job.deleted", viewNow(), now, true);
-    if (after.status === before.status) return;
-    // The listing follows the committed state; stale updates are ignored there.
-    this.deps.waitUntil(listJob(this.deps.env, after).catch(() => {}));
-    const type = webhookEventTypeFor(after.status);
+    const type = moved ? webhookEventTypeFor(after.status) : null;
     // job.completed is only ever queued here, after the outputs are in R2.
     if (type && after.webhook) this.deps.outbox.enqueue(after, type, viewNow(), now, terminal);
   }

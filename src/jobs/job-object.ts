@@ -17,6 +17,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Config, Env } from "../env";
 import { loadConfig } from "../env";
+import { waitAtMost } from "../lib/wait-at-most";
 import type { ProviderId } from "../providers/provider-adapter";
 import { DeliveryStore } from "../webhooks/delivery-store";
 import { outboxDeps, WebhookOutbox } from "../webhooks/webhook-outbox";
@@ -27,6 +28,7 @@ import { defaultPolicy, isTerminal, transition } from "./job-machine";
 import { cleanUpMedia, mediaKeysOf, retainUploads } from "./job-media";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import { JobStore } from "./job-store";
+import { withQueuePosition } from "./job-settlement";
 import { listJob } from "./tenant-index";
 import type { JobRecord } from "./job-types";
 import { mediaRemoved } from "./job-types";
@@ -106,23 +108,26 @@ export class JobObject extends DurableObject<Env> {
     await retainUploads(this.env, record);
     // Listed from committed state (the output gate holds the call until the commit is durable).
     await listJob(this.env, record).catch(() => console.error("tenant index write failed"));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.config.submitAnswerMs)));
-    await Promise.race([this.runDue(), budget]);
-    clearTimeout(timer);
+    await waitAtMost(this.runDue(), this.config.submitAnswerMs);
     return { job: await this.audience.present(this.job!), replayed: false, mismatch: false };
   }
 
   /** The job as its tenant sees it; null for anyone else (a plain 404 upstairs). */
   async view(tenant: string): Promise<JobView | null> {
     const job = this.owned(tenant);
-    return job ? this.audience.present(job) : null;
+    return job ? withQueuePosition(this.env, job, await this.audience.present(job)) : null;
+  }
+
+  /** Its tenant's account admitted this held job to a slot ("missing": not created yet, asked again). */
+  async admit(): Promise<"admitted" | "over" | "missing"> {
+    if (!this.job || isTerminal(this.job)) return this.job ? "over" : "missing";
+    this.apply({ type: "admitted" }); // written; the pass below sends the create
+    this.ctx.waitUntil(this.armAlarm().then(() => this.runDue()));
+    return "admitted";
   }
 
   /** The job's status for its tenant index (a sweep checks listed statuses against it). */
-  async status(): Promise<{ status: JobRecord["status"]; updated_at: string } | null> {
-    return this.job ? { status: this.job.status, updated_at: this.job.updated_at } : null;
-  }
+  async status(): Promise<Pick<JobRecord, "status" | "updated_at"> | null> { return this.job && { status: this.job.status, updated_at: this.job.updated_at }; }
 
   /** Resolves with the job once it is terminal, or after `timeoutMs` with it as it is. */
   async waitForTerminal(tenant: string, timeoutMs: number): Promise<JobView | null> {
@@ -132,14 +137,10 @@ export class JobObject extends DurableObject<Env> {
   }
 
   /** Resolves once the pass working on the job, if any, is over (for tests and debugging). */
-  async settled(): Promise<void> {
-    await this.running;
-  }
+  async settled(): Promise<void> { await this.running; }
 
   /** The event log (for tests and debugging). */
-  async events(tenant: string) {
-    return this.owned(tenant) ? this.store.events() : null;
-  }
+  async events(tenant: string) { return this.owned(tenant) ? this.store.events() : null; }
 
   /**
    * A provider callback arrived for this job. The body is never trusted: it only makes the
@@ -165,8 +166,7 @@ export class JobObject extends DurableObject<Env> {
     await cleanUpMedia(this.env.MEDIA, this.job!);
     // The upstream cancels are sent before the answer (a pass may be busy with a create).
     const effects = new JobEffects(this.env, this.config, this.now);
-    for (const [index, attempt] of this.job!.attempts.entries()) {
-      if (!attempt.cancel_due) continue;
+    for (const index of this.job!.attempts.flatMap((attempt, at) => (attempt.cancel_due ? [at] : []))) {
       const done = await effects.perform(this.job!, { kind: "cancel_upstream", index }, this.copyAbort.signal);
       if (done) this.apply(done.event, done.detail);
     }

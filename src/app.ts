@@ -5,16 +5,19 @@ import { Hono } from "hono";
 import { requestId } from "hono/request-id";
 import type { AppEnv } from "./app-env";
 import { ConfigError, loadConfig } from "./env";
+import { adminAuth } from "./http/admin-auth";
 import { apiKeyAuth } from "./http/auth";
 import { ProblemError, renderProblem } from "./http/problem";
 import { openAiErrors } from "./openai/openai-error";
 import { callbackRoutes } from "./routes/callbacks";
 import { docsRoutes } from "./routes/docs";
 import { jobRoutes } from "./routes/jobs";
+import { adminRoutes } from "./routes/admin";
 import { mediaRoutes } from "./routes/media";
 import { modelRoutes } from "./routes/models";
 import { openaiRoutes } from "./routes/openai";
 import { uploadRoutes } from "./routes/uploads";
+import { usageRoutes } from "./routes/usage";
 import { webhookRoutes } from "./routes/webhooks";
 
 export function createApp() {
@@ -52,6 +55,7 @@ export function createApp() {
   app.route("/", docsRoutes); // /openapi.json, and the pages / and /docs from static assets
   app.use("/v1/*", apiKeyAuth());
   app.use("/openai/v1/*", openAiErrors(), apiKeyAuth());
+  app.use("/admin/v1/*", adminAuth());
   app.route("/", modelRoutes);
   app.route("/", jobRoutes);
   app.route("/", webhookRoutes);
@@ -59,6 +63,8 @@ export function createApp() {
   app.route("/", callbackRoutes);
   app.route("/", mediaRoutes);
   app.route("/", openaiRoutes);
+  app.route("/", usageRoutes);
+  app.route("/", adminRoutes);
 
   app.notFound(() => {
     throw new ProblemError("not_found", "No such route.");

@@ -12,6 +12,9 @@ async function productionEnv(overrides: Partial<Env> = {}): Promise<Env> {
     BREAKERS: {} as Env["BREAKERS"],
     TENANTS: {} as Env["TENANTS"],
     UPLOADS: {} as Env["UPLOADS"],
+    ACCOUNTS: {} as Env["ACCOUNTS"],
+    KEYS: {} as Env["KEYS"],
+    DIRECTORY: {} as Env["DIRECTORY"],
     MEDIA: {} as R2Bucket,
     ENVIRONMENT: "production",
     PUBLIC_BASE_URL: "https://wan.example.com",
@@ -64,6 +67,13 @@ describe("production configuration", () => {
     ["a plain-http public base URL", async () => ({ PUBLIC_BASE_URL: "http://wan.example.com" })],
     ["malformed API_KEYS", async () => ({ API_KEYS: "not json" })],
     ["raw keys instead of hashes", async () => ({ API_KEYS: JSON.stringify({ "wan-edge-dev-key": "dev" }) })],
+    ["the development admin secret", async () => ({ ADMIN_SECRET: "wan-edge-development-admin-secret-not-for-production" })],
+    ["a short admin secret", async () => ({ ADMIN_SECRET: "admin" })],
+    ["PRICES that are not JSON", async () => ({ PRICES: "{version" })],
+    ["PRICES without a version", async () => ({ PRICES: JSON.stringify({ prices: {} }) })],
+    ["a negative price", async () => ({ PRICES: JSON.stringify({ version: "v1", prices: { evolink: { "wan2.7-i2v": { per_second_usd: { "720p": -1, "1080p": 0.1 } } } } }) })],
+    ["a per-image price for a video model", async () => ({ PRICES: JSON.stringify({ version: "v1", prices: { evolink: { "wan2.7-i2v": { per_image_usd: 0.1 } } } }) })],
+    ["a limit that is not a positive integer", async () => ({ TENANT_MAX_RUNNING_JOBS: "0" })],
   ])("refuses %s", async (_name, change) => {
     const env = await productionEnv(await change());
     expect(() => loadConfig(env)).toThrow(ConfigError);
@@ -78,6 +88,27 @@ describe("production configuration", () => {
     expect(text).not.toContain("wan-edge-dev-key");
     expect(text).not.toContain("API_KEYS");
     expect(text).not.toContain(productionSecret);
+  });
+
+  it("lays PRICES over the built-in prices, entry by entry, under its own version", async () => {
+    const prices = { version: "2026-12-acme", prices: { evolink: { "wan2.7-i2v": { per_second_usd: { "720p": 0.09, "1080p": 0.13 } } }, pixeldojo: { "wan2.7-image-pro": { unpriced: "credits only" } } } };
+    const book = loadConfig(await productionEnv({ PRICES: JSON.stringify(prices) })).prices;
+    expect(book.version).toBe("2026-12-acme");
+    expect(book.prices.evolink["wan2.7-i2v"]).toMatchObject({ per_second_usd: { "720p": 0.09, "1080p": 0.13 }, source: "configured" });
+    expect(book.prices.pixeldojo["wan2.7-image-pro"]).toMatchObject({ per_image_usd: null, note: "credits only" });
+    expect(book.prices.shortapi["wan2.7-i2v"]).toMatchObject({ per_second_usd: { "720p": 0.085 }, source: "published" });
+  });
+
+  it("names every bad field of PRICES in its refusal", async () => {
+    const env = await productionEnv({ PRICES: JSON.stringify({ version: "", prices: { nobody: {}, evolink: { "wan2.7-i2v": { per_second_usd: { "720p": "cheap", "1080p": 1 } } } } }) });
+    expect(() => loadConfig(env)).toThrow(/version.*prices\.nobody|prices\.nobody.*version/s);
+  });
+
+  it("keeps the admin API off without ADMIN_SECRET, and accepts a long one", async () => {
+    expect(loadConfig(await productionEnv()).adminSecret).toBeNull();
+    expect(loadConfig(await productionEnv({ ADMIN_SECRET: "an-admin-secret-of-forty-characters-long" })).adminSecret).toBe("an-admin-secret-of-forty-characters-long");
+    const response = await createApp().request("/admin/v1/tenants", { headers: { authorization: "Bearer anything" } }, await productionEnv());
+    expect(response.status).toBe(403);
   });
 
   it("starts with no API keys at all: every /v1 request is 401", async () => {

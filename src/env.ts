@@ -7,10 +7,13 @@
  */
 import type { JobObject } from "./jobs/job-object";
 import type { TenantIndex } from "./jobs/tenant-index";
-import type { MediaDefaults } from "./media/media-defaults";
-import { parseTenantDefaults } from "./media/media-defaults";
 import type { UploadObject } from "./uploads/upload-object";
 import type { ProviderBreaker } from "./routing/circuit-breaker";
+import type { PriceBook } from "./billing/price-book";
+import { parsePriceBook } from "./billing/price-book";
+import type { ApiKeyObject } from "./tenants/api-key-object";
+import type { TenantAccount } from "./tenants/tenant-account";
+import type { TenantDirectory } from "./tenants/tenant-directory";
 import type { ProviderId } from "./providers/provider-adapter";
 import { providerIds } from "./providers/provider-adapter";
 
@@ -33,6 +36,14 @@ export interface Env {
   UPLOADS: DurableObjectNamespace<UploadObject>;
   /** Cloudflare Images: WebP thumbnails of image outputs and video posters (absent: none are made). */
   IMAGES?: ImagesBinding;
+  /** One per tenant: settings, budget, cost ledger, limits and the admission queue. */
+  ACCOUNTS: DurableObjectNamespace<TenantAccount>;
+  /** One per API key made through the admin API (by key id): its hash, tenant and state. */
+  KEYS: DurableObjectNamespace<ApiKeyObject>;
+  /** One, named "directory": the tenants the admin API knows. */
+  DIRECTORY: DurableObjectNamespace<TenantDirectory>;
+  PRICES?: string;
+  ADMIN_SECRET?: string;
   /** Development/test only: every upstream request goes through this service (the emulator). */
   UPSTREAM?: Fetcher;
   [key: string]: unknown;
@@ -67,8 +78,18 @@ export interface Config {
   mediaEdgeTtlSeconds: number;
   /** Objects larger than this are served from R2 without entering the edge cache (MEDIA_CACHE_MAX_BYTES). */
   mediaCacheMaxBytes: number;
-  /** Retention and media access per tenant, `*` for all (TENANT_DEFAULTS; see media/media-defaults). */
-  tenantDefaults: Record<string, Partial<MediaDefaults>>;
+  /** The price book: PRICES over the built-in prices (billing/price-book). */
+  prices: PriceBook;
+  /** The admin API's bearer secret (ADMIN_SECRET); null: the admin API is off. */
+  adminSecret: string | null;
+  /** Limits of a tenant whose settings name none (TENANT_*); null: no limit. */
+  tenantDefaults: TenantDefaults;
+}
+
+export interface TenantDefaults {
+  maxRunningJobs: number | null;
+  submitsPerMinute: number | null;
+  maxQueuedJobs: number;
 }
 
 /** Thrown when configuration is unusable; rendered as a 500 without details. */
@@ -82,6 +103,8 @@ export const developmentKeyHashes = new Set([
   "0c90992bc50d0ab3ccf3dcde56ba4a0004757a5c5e2c59e0a398bc9b793c6fa8",
 ]);
 const developmentSecret = "wan-edge-development-server-secret-not-for-production";
+/** The admin secret of the local configuration; production refuses it. */
+export const developmentAdminSecret = "wan-edge-development-admin-secret-not-for-production";
 
 const cache = new WeakMap<object, Config>();
 
@@ -102,6 +125,14 @@ function positiveNumber(value: unknown, fallback: number, name: string): number 
   if (text(value) === "") return fallback;
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new ConfigError(`${name} must be a positive number`);
+  return number;
+}
+
+/** An optional positive integer limit; unset: null (no limit). */
+function optionalLimit(value: unknown, name: string): number | null {
+  if (text(value) === "") return null;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number <= 0) throw new ConfigError(`${name} must be a positive integer`);
   return number;
 }
 
@@ -141,7 +172,14 @@ function parseConfig(env: Env): Config {
     if (baseUrl !== "" && apiKey !== "") providers[id] = { baseUrl, apiKey };
   }
 
+  const priced = parsePriceBook(text(env.PRICES));
+  if (!priced.ok) throw new ConfigError(`PRICES is invalid: ${priced.problems.join("; ")}`);
+  const adminSecret = text(env.ADMIN_SECRET) === "" ? null : text(env.ADMIN_SECRET);
+
   if (production) {
+    if (adminSecret !== null && (adminSecret.length < 32 || adminSecret === developmentAdminSecret)) {
+      throw new ConfigError("production needs its own ADMIN_SECRET of at least 32 characters (or none: the admin API is then off)");
+    }
     if (apiKeyHashes.some(([hash]) => developmentKeyHashes.has(hash))) {
       throw new ConfigError("production must not accept the development API keys");
     }
@@ -170,9 +208,6 @@ function parseConfig(env: Env): Config {
     if (!(providerIds as readonly string[]).includes(id)) throw new ConfigError(`PROVIDER_ORDER names an unknown provider: ${id}`);
   }
 
-  const tenantDefaults = parseTenantDefaults(text(env.TENANT_DEFAULTS));
-  if (typeof tenantDefaults === "string") throw new ConfigError(`TENANT_DEFAULTS ${tenantDefaults}`);
-
   return {
     environment,
     publicBaseUrl,
@@ -188,7 +223,13 @@ function parseConfig(env: Env): Config {
     mediaEdgeTtlSeconds: positiveNumber(env.MEDIA_EDGE_TTL_SECONDS, 300, "MEDIA_EDGE_TTL_SECONDS"),
     // Cloudflare caches files up to 512 MB on Free, Pro and Business plans (read as 10^6 bytes, the smaller reading).
     mediaCacheMaxBytes: positiveNumber(env.MEDIA_CACHE_MAX_BYTES, 512_000_000, "MEDIA_CACHE_MAX_BYTES"),
-    tenantDefaults,
+    prices: priced.book,
+    adminSecret,
+    tenantDefaults: {
+      maxRunningJobs: optionalLimit(env.TENANT_MAX_RUNNING_JOBS, "TENANT_MAX_RUNNING_JOBS"),
+      submitsPerMinute: optionalLimit(env.TENANT_SUBMITS_PER_MINUTE, "TENANT_SUBMITS_PER_MINUTE"),
+      maxQueuedJobs: optionalLimit(env.TENANT_MAX_QUEUED_JOBS, "TENANT_MAX_QUEUED_JOBS") ?? 1000,
+    },
   };
 }
 

@@ -21,7 +21,17 @@ export interface JobJson {
   input: Record<string, unknown>;
   metadata: Record<string, string>;
   urls: { self: string; events: string; cancel: string };
-  usage: { billed_seconds: number | null; images: number | null; estimated_cost_usd: number | null };
+  usage: {
+    billed_seconds: number | null;
+    images: number | null;
+    estimated_cost_usd: number | null;
+    billed_attempts: number;
+    priced: boolean;
+    unit_price_usd: number | null;
+    provider_usage: Array<{ provider: string; upstream_id: string | null; reported: unknown }>;
+    [key: string]: unknown;
+  };
+  queue_position: number | null;
   [key: string]: unknown;
 }
 

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { JobJson } from "./helpers";
 import { emulator, gateway, getJob, otherKey, resetEmulator, setFaults, submit, waitForJob } from "./helpers";
 import { completedWithVariants, keyOf, keysUnder, uploadPng } from "./media-helpers";
+import { eventually, newTenant, usage } from "./tenant-helpers";
 
 afterEach(resetEmulator);
 
@@ -130,5 +131,23 @@ describe("DELETE /v1/uploads/{id}", () => {
   it("is a 404 for an id nobody uploaded under, or one of the wrong shape", async () => {
     expect((await gateway("/v1/uploads/upl_00000000000000000000", { method: "DELETE" })).status).toBe(404);
     expect((await gateway("/v1/uploads/nope", { method: "DELETE" })).status).toBe(404);
+  });
+});
+
+describe("the tenant's storage count", () => {
+  it("counts outputs, posters, thumbnails and uploads, and forgets them once deleted", async () => {
+    const { key } = await newTenant();
+    const upload = await uploadPng(64, 48, key);
+    const { json } = await submit({ first_frame: upload.url }, { provider: "evolink" }, key);
+    await completedWithVariants(json.id, key);
+    const held = await eventually(
+      () => usage(key),
+      (value) => value.storage.objects === 4,
+    );
+    expect(held.storage.by_kind).toMatchObject({ output: { objects: 3 }, upload: { objects: 1 } });
+
+    expect((await deleteJob(json.id, key)).status).toBe(200);
+    const after = await usage(key);
+    expect([after.storage.objects, after.storage.bytes]).toEqual([0, 0]);
   });
 });

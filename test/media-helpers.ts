@@ -10,7 +10,7 @@ import type { Env } from "../src/env";
 import type { JobObject } from "../src/jobs/job-object";
 import type { UploadObject } from "../src/uploads/upload-object";
 import type { JobJson } from "./helpers";
-import { devKey, gateway, getJob, isTerminal, jobStub, waitForJob } from "./helpers";
+import { devKey, gateway, getJob, isTerminal, jobStub } from "./helpers";
 import { makePng } from "./png-fixture";
 
 const app = createApp();
@@ -77,7 +77,11 @@ export function keyOf(url: string): string {
 
 /** Waits for the job to complete and for its variants pass (thumbnails, posters) to be over. */
 export async function completedWithVariants(id: string, key: string = devKey): Promise<JobJson> {
-  await waitForJob(id, (job) => job.status === "completed" || isTerminal(job));
+  const deadline = Date.now() + 20_000;
+  while (!isTerminal(await getJob(id, key))) {
+    if (Date.now() > deadline) throw new Error(`job ${id} never ended`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   for (let round = 0; round < 100; round++) {
     await jobStub(id).settled();
     const job = await getJob(id, key);

@@ -1,7 +1,8 @@
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
 import { emulator, gateway, getJob, jobStub, resetEmulator, submit } from "./helpers";
-import { completedWithVariants, fastForward, gatewayWith, keyOf, keysUnder, uploadPng } from "./media-helpers";
+import { completedWithVariants, fastForward, keyOf, keysUnder, uploadPng } from "./media-helpers";
+import { newTenant } from "./tenant-helpers";
 
 afterEach(resetEmulator);
 
@@ -64,24 +65,20 @@ describe("retention: a job's own alarm deletes its media at expiry", () => {
     expect(await served(job.outputs[0]!.url!)).toBe(200);
   });
 
-  it("takes the tenant's defaults (TENANT_DEFAULTS) where the request says nothing, and the request's word over them", async () => {
-    const defaults = { TENANT_DEFAULTS: JSON.stringify({ "*": { retention_days: 9 }, dev: { retention_days: 3, media_access: "private", link_ttl_seconds: 120 } }) };
-    const post = (body: Record<string, unknown>) =>
-      gatewayWith(defaults, "/v1/jobs", {
-        method: "POST",
-        headers: { authorization: "Bearer wan-edge-dev-key", "content-type": "application/json" },
-        body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: "https://cdn.example.com/cat.png" }, provider: "evolink", ...body }),
-      });
-    const byDefault = JSON.parse(new TextDecoder().decode((await post({})).body)) as unknown as Job;
-    expect([byDefault.retention, byDefault.media]).toEqual([{ days: 3 }, { access: "private", link_ttl_seconds: 120 }]);
-    const chosen = JSON.parse(new TextDecoder().decode((await post({ retention: null, media: { access: "public" } })).body)) as unknown as Job;
+  it("takes the tenant's defaults (its settings) where the request says nothing, and the request's word over them", async () => {
+    const { key } = await newTenant({ retention_days: 3, media_access: "private" });
+    const post = async (extra: Record<string, unknown>) => {
+      const response = await gateway("/v1/jobs", { method: "POST", key, body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: "https://cdn.example.com/cat.png" }, provider: "evolink", ...extra }) });
+      expect(response.status, await response.clone().text()).toBe(202);
+      return (await response.json()) as Job;
+    };
+    const byDefault = await post({});
+    expect([byDefault.retention, byDefault.media]).toEqual([{ days: 3 }, { access: "private", link_ttl_seconds: 3600 }]);
+    const chosen = await post({ retention: null, media: { access: "public", link_ttl_seconds: 120 } });
     expect([chosen.retention, chosen.media]).toEqual([null, { access: "public", link_ttl_seconds: 120 }]);
-    const other = JSON.parse(new TextDecoder().decode((await gatewayWith(defaults, "/v1/jobs", {
-      method: "POST",
-      headers: { authorization: "Bearer wan-edge-other-key", "content-type": "application/json" },
-      body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: "https://cdn.example.com/cat.png" }, provider: "evolink" }),
-    })).body)) as unknown as Job;
-    expect([other.retention, other.media.access]).toEqual([{ days: 9 }, "public"]);
+    // A tenant without settings: public, kept forever.
+    const plain = (await submit({ first_frame: "https://cdn.example.com/cat.png" }, { provider: "evolink" })).accepted as unknown as Job;
+    expect([plain.retention, plain.media.access]).toEqual([null, "public"]);
   });
 
   it.each([

@@ -75,7 +75,7 @@ describe("routing", () => {
     expect(Object.keys(i2v.input_schema.properties)).toEqual(expect.arrayContaining(["first_frame", "duration", "mode"]));
     expect(i2v.providers.map((provider) => provider.id)).toEqual(["dashscope", "evolink", "pixeldojo", "aimlapi", "shortapi"]);
     expect(i2v.providers.find((provider) => provider.id === "aimlapi")!.features.modes).toEqual(["first_frame"]);
-    expect(i2v.providers.find((provider) => provider.id === "shortapi")!.price).toEqual({ per_second_usd: { "720p": 0.085, "1080p": 0.085 } });
+    expect(i2v.providers.find((provider) => provider.id === "shortapi")!.price).toEqual({ per_second_usd: { "720p": 0.085, "1080p": 0.085 }, source: "published", note: null, version: "builtin-2026-11-30" });
     expect(i2v.providers.every((provider) => provider.configured)).toBe(true);
     expect((await gateway("/v1/models", { key: null })).status).toBe(401);
   });

@@ -57,8 +57,9 @@ export async function startBenchStack({ port = Number(process.env.BENCH_PORT ?? 
       { tag: "v1", new_sqlite_classes: ["JobObject"] },
       { tag: "v2", new_sqlite_classes: ["ProviderBreaker"] },
       { tag: "v3", new_sqlite_classes: ["TenantIndex"] },
-      { tag: "v4", new_sqlite_classes: ["UploadObject"] },
-      { tag: "v5", new_sqlite_classes: ["BenchObject"] },
+      { tag: "v4", new_sqlite_classes: ["TenantAccount", "ApiKeyObject", "TenantDirectory"] },
+      { tag: "v5", new_sqlite_classes: ["UploadObject"] },
+      { tag: "v6", new_sqlite_classes: ["BenchObject"] },
     ],
     vars,
   });

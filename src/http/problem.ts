@@ -17,6 +17,7 @@ export type ProblemCode =
   | "unsupported_media_type"
   | "idempotency_mismatch"
   | "unsupported"
+  | "budget_exceeded"
   | "rate_limited"
   | "upstream_error"
   | "upstream_timeout"
@@ -36,6 +37,8 @@ const statusOf: Record<ProblemCode, number> = {
   idempotency_mismatch: 422,
   // What the request asks for is beyond every provider it may go to: not worth retrying.
   unsupported: 422,
+  // The tenant's budget cannot hold this job's estimate: nothing was submitted.
+  budget_exceeded: 402,
   rate_limited: 429,
   upstream_error: 502,
   // Only where a route waits for a result by design (POST /openai/v1/images/generations).
@@ -56,6 +59,7 @@ const titleOf: Record<ProblemCode, string> = {
   unsupported_media_type: "Unsupported media type",
   idempotency_mismatch: "Idempotency key reused with a different request",
   unsupported: "No provider can do what this request asks",
+  budget_exceeded: "Budget exceeded",
   rate_limited: "Rate limited",
   upstream_error: "Upstream error",
   upstream_timeout: "Upstream did not finish in time",

@@ -5,7 +5,8 @@
  * Used by the machine (job-machine.ts) and the schedule (job-schedule.ts); no I/O.
  */
 import type { ProviderId } from "../providers/provider-adapter";
-import type { Attempt, JobRecord, JobUsage } from "./job-types";
+import type { Attempt, JobRecord } from "./job-types";
+import { usageOf } from "./job-usage";
 
 /** The attempt the job is waiting on (creating or running); at most one at a time. */
 export function liveIndex(job: Pick<JobRecord, "attempts">): number {
@@ -73,28 +74,6 @@ export function nextProvider(job: Pick<JobRecord, "providers" | "provider_cursor
     if (!skip.includes(job.providers[index]!)) return { index, wrapped: after + step >= count };
   }
   return null;
-}
-
-/**
- * The job's usage from its attempts. The estimate adds every billed attempt (a failover
- * the provider also finished is paid for too) and, while the job runs, the live one.
- */
-export function usageOf(job: Pick<JobRecord, "attempts" | "usage">, terminal: boolean): JobUsage {
-  const billed = job.attempts.filter((attempt) => attempt.billed);
-  const live = terminal ? undefined : liveAttempt(job);
-  const counted = live && !live.billed ? [...billed, live] : billed;
-  let estimate: number | null = 0;
-  for (const attempt of counted) {
-    const price = attempt.estimated_cost_usd;
-    estimate = estimate === null || price === undefined || price === null ? null : estimate + price;
-  }
-  const unknownFate = job.attempts.filter((attempt) => attempt.status === "outcome_unknown" || (attempt.status === "abandoned" && attempt.upstream_id !== null && !attempt.billed && attempt.upstream_state !== "failed"));
-  return {
-    ...job.usage,
-    estimated_cost_usd: counted.length === 0 && !terminal ? job.usage.estimated_cost_usd : estimate === null ? null : Math.round(estimate * 10_000) / 10_000,
-    billed_attempts: billed.length,
-    possibly_billed_attempts: unknownFate.length,
-  };
 }
 
 /** "evolink: reason; dashscope: reason" — why each provider refused this job. */

@@ -15,6 +15,7 @@ import { purgeJobMedia } from "./job-media";
 import { makeVariants } from "./job-variants";
 import type { DueWork } from "./job-schedule";
 import type { JobRecord } from "./job-types";
+import { checkQueue, settleJob } from "./job-settlement";
 import { cancelAttempt, pollAttempt, recoverCreate, sendCreate, startCreate } from "./job-upstream";
 
 export interface Performed {
@@ -75,8 +76,22 @@ export class JobEffects {
         }
       case "variants": {
         const made = await makeVariants(job, this.deps);
-        const keys = made.variants.flatMap((variant) => [variant.thumbnail_key, variant.poster_key].filter((key): key is string => Boolean(key)));
+        const keys = made.stored.map((object) => object.key);
+        // Held by the tenant from now on (its usage counts them, like outputs); best effort.
+        if (made.stored.length > 0) {
+          await this.env.ACCOUNTS.get(this.env.ACCOUNTS.idFromName(job.tenant))
+            .recordStorage(made.stored.map((object) => ({ ...object, kind: "output" as const, job_id: job.id })))
+            .catch(() => console.error("storage record failed"));
+        }
         return { event: { type: "variants_made", variants: made.variants }, detail: { made: made.variants, failed: made.failures }, keys };
+      }
+      case "settle": {
+        const event = await settleJob(this.env, job, this.now());
+        return { event, detail: event.type === "settled" ? { attempts: event.indexes, final: event.final } : undefined };
+      }
+      case "check_queue": {
+        const event = await checkQueue(this.env, job);
+        return { event, detail: event.type === "queue_checked" ? { position: event.position } : undefined };
       }
     }
   }

@@ -4,8 +4,12 @@ import type { JobEvent, MachinePolicy } from "./job-machine";
 import { defaultPolicy, transition } from "./job-machine";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import type { JobRecord } from "./job-types";
+import { initialUsage } from "./job-usage";
+import type { PriceQuote } from "../billing/price-book";
 
 const t0 = Date.parse("2026-11-24T12:00:00.000Z");
+/** 5 s of 720p at $0.10/s. */
+const quote05: PriceQuote = { units: { seconds: 5, resolution: "720p" }, unit_price_usd: 0.1, price_version: "test", price_source: "published", estimated_cost_usd: 0.5, unpriced_reason: null };
 const policy: MachinePolicy = { ...defaultPolicy, random: () => 1 };
 
 function job(overrides: Partial<JobRecord> = {}): JobRecord {
@@ -26,7 +30,7 @@ function job(overrides: Partial<JobRecord> = {}): JobRecord {
     attempts: [],
     outputs: [],
     error: null,
-    usage: { billed_seconds: null, images: null, estimated_cost_usd: null, billed_attempts: 0, possibly_billed_attempts: 0 },
+    usage: initialUsage(quote05),
     deadline_at: t0 + 1_800_000,
     submit: { tries: 0, due_at: t0 },
     copy: null,
@@ -46,7 +50,7 @@ const noAnswer: UpstreamError = { kind: "timeout", message: "no answer", retryab
 const failedWith = (error: UpstreamError, upstreamStatus = "failed"): UpstreamTask => ({ state: "failed", error, upstreamStatus });
 
 function started(provider: ProviderId = "evolink", number = 1): JobEvent {
-  return { type: "create_started", provider, idempotencyKey: `job.${number}`, startDeadlineMs: 600_000, polling: { baseMs: 1_000, maxMs: 15_000 }, estimatedCostUsd: 0.5, recoverAfterMs: 25_000 };
+  return { type: "create_started", provider, idempotencyKey: `job.${number}`, startDeadlineMs: 600_000, polling: { baseMs: 1_000, maxMs: 15_000 }, quote: quote05, recoverAfterMs: 25_000 };
 }
 
 /** Applies events in order (each a millisecond after the last). */
@@ -119,10 +123,12 @@ describe("job machine", () => {
     expect(back.progress).toBe(40);
     expect(copying.progress).toBe(99);
     expect(done.progress).toBe(100);
-    // Only the poster of a first-frame video is left, and it is due after `completed`.
-    expect(done.status).toBe("completed");
-    expect(nextWakeAt(done)).toBe(done.variants!.due_at);
-    expect(nextWakeAt({ ...done, variants: null })).toBeNull();
+    // What is left: the settlement with the tenant's account and the poster of the
+    // first-frame video, both after `completed`; then nothing.
+    expect(dueWork(done, t0 + 6_000)).toEqual({ kind: "settle" });
+    const settled = transition(done, { type: "settled", indexes: [0], final: true }, t0 + 6_001, policy);
+    expect(dueWork(settled, t0 + 6_001)).toEqual({ kind: "variants" });
+    expect(nextWakeAt({ ...settled, variants: null })).toBeNull();
   });
 
   it("keeps the raw status of an unknown answer on the attempt and never counts it as started", () => {
@@ -300,7 +306,8 @@ describe("job schedule", () => {
     ["queued: the submit", job(), t0],
     ["running: the next read", running, running.attempts[0]!.due!.due_at],
     ["copying: the copy, ignoring the deadline", { ...copying, deadline_at: t0 }, copying.copy!.due_at],
-    ["terminal, variants made, kept forever: nothing", { ...done, variants: null }, null],
+    ["terminal: its settlement with the tenant's account (and its poster)", done, t0 + 6_000],
+    ["terminal, settled, variants made, kept forever: nothing", { ...transition(done, { type: "settled", indexes: [0], final: true }, t0 + 6_001, policy), variants: null }, null],
   ])("wakes for %s", (_name, record, expected) => {
     expect(nextWakeAt(record)).toBe(expected);
   });
@@ -313,13 +320,16 @@ describe("job schedule", () => {
     expect(dueWork(running, due - 1)).toBeNull();
     const canceled = transition(running, { type: "cancel" }, t0, policy);
     expect(dueWork(canceled, t0)).toEqual({ kind: "cancel_upstream", index: 0 });
-    expect(dueWork(transition(canceled, { type: "cancel_sent", index: 0 }, t0, policy), t0)).toBeNull();
+    const sent = transition(canceled, { type: "cancel_sent", index: 0 }, t0, policy);
+    expect(dueWork(sent, t0)).toEqual({ kind: "settle" });
+    expect(dueWork(transition(sent, { type: "settled", indexes: [], final: true }, t0, policy), t0)).toBeNull();
   });
 });
 
 describe("media lifecycle (job-media-transition)", () => {
   const day = 86_400_000;
-  const kept = { ...done, variants: null, media: { access: "public" as const, link_ttl_seconds: 3600, retention_days: 2 }, uploads: ["upl_aaaaaaaaaaaaaaaaaaaa"] };
+  const settled = transition(done, { type: "settled", indexes: [0], final: true }, t0 + 6_001, policy);
+  const kept = { ...settled, variants: null, media: { access: "public" as const, link_ttl_seconds: 3600, retention_days: 2 }, uploads: ["upl_aaaaaaaaaaaaaaaaaaaa"] };
   const deleted = transition(kept, { type: "delete" }, t0 + 7_000, policy);
   const expired = transition(kept, { type: "expire" }, t0 + 2 * day, policy);
 

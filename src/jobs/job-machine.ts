@@ -19,9 +19,13 @@
  */
 import { backoffDelay } from "../lib/backoff";
 import type { ProviderId, UpstreamError, UpstreamTask } from "../providers/provider-adapter";
-import { abandoned, adopt, liveIndex, mayBill, nextProvider, refusals, settleAttempts, usageOf, withAttempt } from "./job-attempts";
+import type { PriceQuote } from "../billing/price-book";
+import type { AccountEvent } from "./job-account-events";
+import { accountTransition, settleNow } from "./job-account-events";
+import { abandoned, adopt, liveIndex, mayBill, nextProvider, refusals, settleAttempts, withAttempt } from "./job-attempts";
 import type { MediaEvent } from "./job-media-transition";
 import { isMediaEvent, mediaTransition, wantsVariants } from "./job-media-transition";
+import { usageOf } from "./job-usage";
 import type { Attempt, JobError, JobOutput, JobRecord } from "./job-types";
 import { terminalStatuses, videoInput } from "./job-types";
 
@@ -48,8 +52,8 @@ export const defaultPolicy: MachinePolicy = {
 type Polling = { baseMs: number; maxMs: number };
 
 export type JobEvent =
-  | { type: "create_started"; provider: ProviderId; idempotencyKey: string; startDeadlineMs: number; polling: Polling; estimatedCostUsd: number | null; recoverAfterMs: number }
-  | { type: "created"; index: number; upstreamId: string; task: UpstreamTask }
+  | { type: "create_started"; provider: ProviderId; idempotencyKey: string; startDeadlineMs: number; polling: Polling; quote: PriceQuote; recoverAfterMs: number }
+  | { type: "created"; index: number; upstreamId: string; task: UpstreamTask; providerUsage?: unknown }
   | { type: "create_failed"; index: number; error: UpstreamError }
   | { type: "create_lost"; index: number; resend: boolean; error: UpstreamError }
   | { type: "submit_deferred"; until: number }
@@ -64,6 +68,7 @@ export type JobEvent =
   | { type: "copy_failed"; error: JobError }
   | { type: "deadline" }
   | { type: "cancel" }
+  | AccountEvent
   | MediaEvent;
 
 /** Failures the same provider may get over by itself (it is tried again after a round). */
@@ -85,7 +90,8 @@ function jobError(error: UpstreamError, prefix = ""): JobError {
 function finish(job: JobRecord, status: "failed" | "canceled", error: JobError | null, now: number): JobRecord {
   const stamp = iso(now);
   const attempts = settleAttempts(job, stamp, status === "failed" ? error : null);
-  const ended = { ...job, attempts, status, error, submit: null, copy: null, updated_at: stamp, completed_at: stamp };
+  // The tenant's account is settled next: ledger lines, the reservation and the slot released.
+  const ended = { ...job, attempts, status, error, submit: null, copy: null, hold: null, settle: settleNow(job, now), updated_at: stamp, completed_at: stamp };
   return { ...ended, usage: usageOf(ended, true) };
 }
 
@@ -135,11 +141,13 @@ function observe(job: JobRecord, index: number, task: UpstreamTask, now: number,
       return { ...job, status: "running", progress: Math.max(job.progress ?? 0, Math.min(99, progress)), attempts: withAttempt(job, index, updated), updated_at: stamp };
     }
     case "completed": {
-      const billed: Attempt = { ...noted, status: live || attempt.status === "abandoned" ? "completed" : attempt.status, ended_at: stamp, due: null, billed: true, billed_seconds: task.billedSeconds ?? null, provider_usage: task.providerUsage, cancel_due: false };
+      const images = videoInput(job) ? null : task.urls.length;
+      const billed: Attempt = { ...noted, status: live || attempt.status === "abandoned" ? "completed" : attempt.status, ended_at: stamp, due: null, billed: true, billed_seconds: task.billedSeconds ?? null, billed_images: images, provider_usage: task.providerUsage, cancel_due: false };
       let attempts = withAttempt(job, index, billed);
       if (job.copy || isTerminal(job)) {
-        // Another attempt's result is used (or the job is over): this one is only paid for.
-        const base = { ...job, attempts, updated_at: stamp };
+        // Another attempt's result is used (or the job is over): this one is only paid for —
+        // and, once the job is over, owed to the ledger.
+        const base = { ...job, attempts, updated_at: stamp, ...(isTerminal(job) ? { settle: settleNow(job, now) } : {}) };
         return { ...base, usage: usageOf(base, isTerminal(job)) };
       }
       // First finished wins: a live attempt still working is walked away from.
@@ -151,7 +159,7 @@ function observe(job: JobRecord, index: number, task: UpstreamTask, now: number,
         progress: 99,
         attempts,
         submit: null,
-        usage: { ...job.usage, billed_seconds: task.billedSeconds ?? videoInput(job)?.duration ?? null, images: videoInput(job) ? null : task.urls.length },
+        usage: { ...job.usage, billed_seconds: task.billedSeconds ?? videoInput(job)?.duration ?? null, images },
         copy: { attempt: index, urls: task.urls, tries: 0, due_at: now, done: [] },
         updated_at: stamp,
       };
@@ -184,6 +192,9 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
     const attempt = job.attempts[event.index];
     return attempt?.cancel_due ? { ...job, attempts: withAttempt(job, event.index, { cancel_due: false }) } : job;
   }
+  if (event.type === "admitted" || event.type === "queue_checked" || event.type === "settled" || event.type === "settle_failed") {
+    return accountTransition(job, event, now, policy.random);
+  }
   if (isTerminal(job)) {
     // Only reads of tasks walked away from go on (to learn whether they were billed).
     // A create in flight when the job ended may still answer: its task is recorded, to be canceled.
@@ -204,7 +215,7 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
         idempotency_key: event.idempotencyKey,
         create_tries: 1,
         polling: event.polling,
-        estimated_cost_usd: event.estimatedCostUsd,
+        quote: event.quote,
         // If this instance dies before the answer, the alarm recovers the create then.
         due: { tries: 0, due_at: now + event.recoverAfterMs },
         start_deadline_at: now + event.startDeadlineMs,
@@ -220,7 +231,8 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
         const orphan = { ...attempt, upstream_id: event.upstreamId, status: "abandoned" as const, cancel_due: true, due: { tries: 0, due_at: now } };
         return { ...job, attempts: withAttempt(job, event.index, orphan), updated_at: stamp };
       }
-      const accepted = { ...job, status: "running" as const, attempts: withAttempt(job, event.index, { upstream_id: event.upstreamId, status: "running", due: null }), updated_at: stamp };
+      const createUsage = event.providerUsage === undefined ? {} : { create_usage: event.providerUsage };
+      const accepted = { ...job, status: "running" as const, attempts: withAttempt(job, event.index, { upstream_id: event.upstreamId, status: "running", due: null, ...createUsage }), updated_at: stamp };
       return observe(accepted, event.index, event.task, now, policy);
     }
     case "create_failed": {
@@ -312,7 +324,7 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
       if (done.length < job.copy.urls.length) return { ...job, copy: { ...job.copy, done, upload: null }, updated_at: stamp };
       // Thumbnails and posters come after `completed`, never before it.
       const variants = wantsVariants(job, done) ? { tries: 0, due_at: now } : null;
-      const completed: JobRecord = { ...job, status: "completed", progress: 100, outputs: done, copy: null, submit: null, variants, updated_at: stamp, completed_at: stamp };
+      const completed: JobRecord = { ...job, status: "completed", progress: 100, outputs: done, copy: null, submit: null, settle: settleNow(job, now), variants, updated_at: stamp, completed_at: stamp };
       const attempts = settleAttempts(completed, stamp, null);
       return { ...completed, attempts, usage: usageOf({ ...completed, attempts }, true) };
     }

@@ -52,6 +52,10 @@ export async function purgeJobMedia(env: Env, job: JobRecord, publicBaseUrl: str
   for (const id of job.uploads ?? []) keys.push(...(await env.UPLOADS.get(env.UPLOADS.idFromName(id)).release(job.id, deleted)));
   // This location's cache (the route that took a DELETE purges its own location too).
   await purgeMediaCache(publicBaseUrl, keys);
+  // No longer held by the tenant (its usage): a failed note overcounts, never keeps an object.
+  await env.ACCOUNTS.get(env.ACCOUNTS.idFromName(job.tenant))
+    .forgetStorage(keys)
+    .catch(() => console.error("storage forget failed"));
   return keys;
 }
 

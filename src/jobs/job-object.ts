@@ -17,22 +17,22 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Config, Env } from "../env";
 import { loadConfig } from "../env";
+import { waitAtMost } from "../lib/wait-at-most";
 import type { ProviderId } from "../providers/provider-adapter";
 import { DeliveryStore } from "../webhooks/delivery-store";
-import { webhookEventTypeFor } from "../webhooks/webhook-event";
 import { outboxDeps, WebhookOutbox } from "../webhooks/webhook-outbox";
+import { JobAudience } from "./job-audience";
 import { JobEffects } from "./job-effects";
 import type { JobEvent, MachinePolicy } from "./job-machine";
 import { defaultPolicy, isTerminal, transition } from "./job-machine";
 import { cleanUpMedia, mediaKeysOf, retainUploads } from "./job-media";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import { JobStore } from "./job-store";
-import { JobStreamHub, Waiters } from "./job-stream";
+import { withQueuePosition } from "./job-settlement";
 import { listJob } from "./tenant-index";
 import type { JobRecord } from "./job-types";
-import { mediaPolicyOf, mediaRemoved } from "./job-types";
+import { mediaRemoved } from "./job-types";
 import type { JobView } from "./job-view";
-import { toJobView, withFreshLinks, withFreshPayloadLinks } from "./job-view";
 
 /** How many due items one wake-up may work through before yielding to the next alarm. */
 const maxStepsPerWake = 16;
@@ -49,10 +49,7 @@ export class JobObject extends DurableObject<Env> {
   private running: Promise<void> | null = null;
   private again = false;
   private copyAbort = new AbortController();
-  private readonly waiters = new Waiters();
-  private streams: JobStreamHub | null = null;
-  /** Stream messages of a private job wait for their signed links, in order. */
-  private publishing: Promise<void> = Promise.resolve();
+  private readonly audience: JobAudience;
   /** Media clean-up owed by this instance's start (a copy the last instance left half done). */
   private recovering = false;
   /** The clock; replaceable in tests (time travel without patching globals). */
@@ -62,6 +59,7 @@ export class JobObject extends DurableObject<Env> {
     super(ctx, env);
     this.store = new JobStore(ctx.storage.sql);
     this.outbox = new WebhookOutbox(new DeliveryStore(ctx.storage.sql));
+    this.audience = new JobAudience({ env, config: () => this.config, now: () => this.now(), outbox: this.outbox, waitUntil: (promise) => ctx.waitUntil(promise) });
     void ctx.blockConcurrencyWhile(async () => {
       if (!this.store.exists()) return;
       this.store.migrate(false);
@@ -81,15 +79,6 @@ export class JobObject extends DurableObject<Env> {
     return Number.isInteger(maxAttempts) && maxAttempts > 0 ? { ...defaultPolicy, maxAttempts } : defaultPolicy;
   }
 
-  private viewOf(job: JobRecord): JobView {
-    return toJobView(job, this.config.publicBaseUrl);
-  }
-
-  /** The job as it is handed out: private links signed afresh. */
-  private present(job: JobRecord, view: JobView = this.viewOf(job)): Promise<JobView> {
-    return withFreshLinks(view, job, this.config.publicBaseUrl, this.config.serverSecret, this.now());
-  }
-
   private owned(tenant: string): JobRecord | null {
     return this.job && this.job.tenant === tenant ? this.job : null;
   }
@@ -107,7 +96,7 @@ export class JobObject extends DurableObject<Env> {
     const existing = this.job;
     if (existing) {
       const mismatch = existing.tenant !== record.tenant || existing.request_hash !== record.request_hash;
-      return { job: await this.present(existing), replayed: !mismatch, mismatch };
+      return { job: await this.audience.present(existing), replayed: !mismatch, mismatch };
     }
     this.job = record;
     this.outbox.startEmpty();
@@ -119,38 +108,39 @@ export class JobObject extends DurableObject<Env> {
     await retainUploads(this.env, record);
     // Listed from committed state (the output gate holds the call until the commit is durable).
     await listJob(this.env, record).catch(() => console.error("tenant index write failed"));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.config.submitAnswerMs)));
-    await Promise.race([this.runDue(), budget]);
-    clearTimeout(timer);
-    return { job: await this.present(this.job!), replayed: false, mismatch: false };
+    await waitAtMost(this.runDue(), this.config.submitAnswerMs);
+    return { job: await this.audience.present(this.job!), replayed: false, mismatch: false };
   }
 
   /** The job as its tenant sees it; null for anyone else (a plain 404 upstairs). */
   async view(tenant: string): Promise<JobView | null> {
     const job = this.owned(tenant);
-    return job ? this.present(job) : null;
+    return job ? withQueuePosition(this.env, job, await this.audience.present(job)) : null;
+  }
+
+  /** Its tenant's account admitted this held job to a slot ("missing": not created yet, asked again). */
+  async admit(): Promise<"admitted" | "over" | "missing"> {
+    if (!this.job || isTerminal(this.job)) return this.job ? "over" : "missing";
+    this.apply({ type: "admitted" }); // written; the pass below sends the create
+    this.ctx.waitUntil(this.armAlarm().then(() => this.runDue()));
+    return "admitted";
   }
 
   /** The job's status for its tenant index (a sweep checks listed statuses against it). */
-  async status(): Promise<{ status: JobRecord["status"]; updated_at: string } | null> {
-    return this.job ? { status: this.job.status, updated_at: this.job.updated_at } : null;
-  }
+  async status(): Promise<Pick<JobRecord, "status" | "updated_at"> | null> { return this.job && { status: this.job.status, updated_at: this.job.updated_at }; }
 
   /** Resolves with the job once it is terminal, or after `timeoutMs` with it as it is. */
   async waitForTerminal(tenant: string, timeoutMs: number): Promise<JobView | null> {
     if (!this.owned(tenant)) return null;
-    if (!isTerminal(this.job!)) await this.waiters.wait(timeoutMs);
-    return this.present(this.job!);
+    if (!isTerminal(this.job!)) await this.audience.waiters.wait(timeoutMs);
+    return this.audience.present(this.job!);
   }
 
   /** Resolves once the pass working on the job, if any, is over (for tests and debugging). */
   async settled(): Promise<void> { await this.running; }
 
   /** The event log (for tests and debugging). */
-  async events(tenant: string) {
-    return this.owned(tenant) ? this.store.events() : null;
-  }
+  async events(tenant: string) { return this.owned(tenant) ? this.store.events() : null; }
 
   /**
    * A provider callback arrived for this job. The body is never trusted: it only makes the
@@ -170,7 +160,7 @@ export class JobObject extends DurableObject<Env> {
   async cancel(tenant: string): Promise<CancelOutcome> {
     const job = this.owned(tenant);
     if (!job) return null;
-    if (isTerminal(job)) return { job: await this.present(job), conflict: true };
+    if (isTerminal(job)) return { job: await this.audience.present(job), conflict: true };
     this.apply({ type: "cancel" });
     this.copyAbort.abort(new Error("job canceled"));
     await cleanUpMedia(this.env.MEDIA, this.job!);
@@ -181,7 +171,7 @@ export class JobObject extends DurableObject<Env> {
       if (done) this.apply(done.event, done.detail);
     }
     await this.armAlarm();
-    return { job: await this.present(this.job!), conflict: false };
+    return { job: await this.audience.present(this.job!), conflict: false };
   }
 
   /**
@@ -191,16 +181,12 @@ export class JobObject extends DurableObject<Env> {
   async delete(tenant: string): Promise<DeleteOutcome> {
     const job = this.owned(tenant);
     if (!job) return null;
-    if (!isTerminal(job)) return { job: await this.present(job), conflict: true, keys: [] };
+    if (!isTerminal(job)) return { job: await this.audience.present(job), conflict: true, keys: [] };
     this.apply({ type: "delete" });
-    const keys = new Set(mediaKeysOf(this.job!));
-    if (this.job!.purge) {
-      const done = await new JobEffects(this.env, this.config, this.now).perform(this.job!, { kind: "purge_media" }, this.copyAbort.signal);
-      if (done) this.apply(done.event, done.detail);
-      for (const key of done?.keys ?? []) keys.add(key);
-    }
+    const done = this.job!.purge ? await new JobEffects(this.env, this.config, this.now).perform(this.job!, { kind: "purge_media" }, this.copyAbort.signal) : null;
+    if (done) this.apply(done.event, done.detail);
     await this.armAlarm();
-    return { job: await this.present(this.job!), conflict: false, keys: [...keys] };
+    return { job: await this.audience.present(this.job!), conflict: false, keys: [...new Set([...mediaKeysOf(this.job!), ...(done?.keys ?? [])])] };
   }
 
   /** The job's webhook deliveries with every attempt; null for anyone but its tenant. */
@@ -222,11 +208,7 @@ export class JobObject extends DurableObject<Env> {
     const job = this.owned(request.headers.get("x-wan-edge-tenant") ?? "");
     if (!job) return new Response(null, { status: 404 });
     const keepAliveMs = Number(this.env.SSE_KEEPALIVE_MS) > 0 ? Number(this.env.SSE_KEEPALIVE_MS) : 15_000;
-    this.streams ??= new JobStreamHub(keepAliveMs);
-    const lastSeen = Number(request.headers.get("last-event-id") ?? Number.NaN);
-    let view = await this.present(job);
-    while (view.sequence !== (this.job!.sequence ?? 0)) view = await this.present(this.job!); // changed while signing
-    return this.streams.open(view, isTerminal(this.job!), Number.isFinite(lastSeen) ? lastSeen : null);
+    return this.audience.openStream(() => this.job!, request.headers.get("last-event-id"), keepAliveMs);
   }
 
   override async alarm(): Promise<void> {
@@ -243,27 +225,7 @@ export class JobObject extends DurableObject<Env> {
     // `upstream_cancel` rows are written here only: one per cancel actually sent.
     const logged = event.type === "cancel_sent" ? (detail ? "upstream_cancel" : "upstream_cancel_unsupported") : event.type;
     this.store.appendEvent(new Date(this.now()).toISOString(), logged, after.status, detail);
-    this.changed(before, after);
-  }
-
-  /** Tells whoever listens that the job changed. */
-  private changed(before: JobRecord, after: JobRecord): void {
-    const terminal = isTerminal(after);
-    // Built only when someone needs it (a stream, a webhook event): most changes have neither.
-    let view: JobView | undefined;
-    const viewNow = () => (view ??= this.viewOf(after));
-    const hub = this.streams;
-    if (hub && mediaPolicyOf(after).access === "public") hub.publish(viewNow(), terminal);
-    else if (hub) this.publishing = this.publishing.then(async () => hub.publish(await this.present(after, viewNow()), terminal));
-    if (terminal) this.waiters.wakeAll();
-    // The webhook payload keeps unsigned links; each delivery signs them (outboxDeps below).
-    if (!mediaRemoved(before) && mediaRemoved(after) && after.webhook) this.outbox.enqueue(after, "job.deleted", viewNow(), this.now(), true);
-    if (after.status === before.status) return;
-    // The listing follows the committed state; stale updates are ignored there.
-    this.ctx.waitUntil(listJob(this.env, after).catch(() => {}));
-    const type = webhookEventTypeFor(after.status);
-    // job.completed is only ever queued here, after the outputs are in R2.
-    if (type && after.webhook) this.outbox.enqueue(after, type, viewNow(), this.now(), terminal);
+    this.audience.changed(before, after);
   }
 
   private async armAlarm(): Promise<void> {
@@ -294,9 +256,7 @@ export class JobObject extends DurableObject<Env> {
             await this.perform(work);
           }
         } while (this.again);
-        const job = this.job;
-        const render = (payload: string) => withFreshPayloadLinks(payload, job!, this.config.publicBaseUrl, this.config.serverSecret, this.now());
-        if (job?.webhook) await this.outbox.deliverDue(job, outboxDeps(this.env, this.config, this.now, render));
+        if (this.job?.webhook) await this.outbox.deliverDue(this.job, outboxDeps(this.env, this.config, this.now, this.audience.render(this.job)));
         await this.armAlarm();
       } catch (thrown) {
         // A bug or an unexpected failure must not strand the job (nor fail the request

@@ -20,6 +20,10 @@ export type DueWork =
   | { kind: "stuck"; index: number }
   /** An upstream cancel owed for an attempt walked away from (sent once, even after the end). */
   | { kind: "cancel_upstream"; index: number }
+  /** The tenant's account is owed ledger lines and, once the job is over, a release. */
+  | { kind: "settle" }
+  /** Held for a running slot: ask the tenant's account where the job stands. */
+  | { kind: "check_queue" }
   /** Remove every stored object of a deleted or expired job. */
   | { kind: "purge_media" }
   /** The job's retention ran out. */
@@ -53,10 +57,13 @@ function timed(job: JobRecord): Array<[number, DueWork]> {
     // Once the job is over, tasks walked away from are still read (billing, until the deadline).
     if (isTerminal(job) && attempt.due && attempt.status === "abandoned") items.push([attempt.due.due_at, { kind: "poll", index }]);
   });
+  if (job.settle) items.push([job.settle.due_at, { kind: "settle" }]);
   if (isTerminal(job)) return [...items, ...mediaItems(job)];
   if (job.copy) items.push([job.copy.due_at, { kind: "copy" }]);
   else items.push([job.deadline_at, { kind: "deadline" }]);
-  if (job.submit) items.push([job.submit.due_at, { kind: "submit" }]);
+  // A job held for one of its tenant's running slots sends nothing upstream until admitted.
+  if (job.hold) items.push([job.hold.due_at, { kind: "check_queue" }]);
+  else if (job.submit) items.push([job.submit.due_at, { kind: "submit" }]);
   job.attempts.forEach((attempt, index) => {
     if (!attempt.due) return;
     items.push([attempt.due.due_at, attempt.status === "creating" ? { kind: "recover_create", index } : { kind: "poll", index }]);
@@ -79,7 +86,7 @@ export function nextWakeAt(job: JobRecord): number | null {
  */
 export function dueWork(job: JobRecord, now: number, busy: ReadonlySet<number> = new Set()): DueWork | null {
   // Removing media comes first (a deletion is a promise to the user); variants last.
-  const rank: Record<DueWork["kind"], number> = { cancel_upstream: 0, purge_media: 1, copy: 2, deadline: 3, expire: 4, recover_create: 5, submit: 6, poll: 7, stuck: 8, variants: 9 };
+  const rank: Record<DueWork["kind"], number> = { cancel_upstream: 0, purge_media: 1, copy: 2, deadline: 3, expire: 4, recover_create: 5, submit: 6, poll: 7, stuck: 8, settle: 9, check_queue: 10, variants: 11 };
   const due = timed(job).filter(([at, work]) => at <= now && !("index" in work && work.kind !== "cancel_upstream" && busy.has(work.index)));
   due.sort((a, b) => rank[a[1].kind] - rank[b[1].kind] || a[0] - b[0]);
   return due[0]?.[1] ?? null;

@@ -4,6 +4,7 @@
  * Public fields use the API's snake_case names so the job object is a projection, not a
  * translation. Internal scheduling state (`*_due_at`, tries) never leaves the Durable Object.
  */
+import type { PriceQuote, PriceSource, Units } from "../billing/price-book";
 import type { I2vInput } from "../models/i2v";
 import type { ImageProInput } from "../models/image-pro";
 import type { ProviderId, UpstreamErrorKind } from "../providers/provider-adapter";
@@ -60,11 +61,17 @@ export interface Attempt {
   cancel_due?: boolean;
   /** Internal: the provider completed the task, so it is billed (counted in `usage`). */
   billed?: boolean;
-  /** Internal: the price estimate of this attempt (USD; null when the provider publishes none). */
-  estimated_cost_usd?: number | null;
+  /** Internal: the price book's quote when its create was sent (units, unit price, version). */
+  quote?: PriceQuote;
   /** Internal: billed seconds the provider reported, and its own usage figures verbatim. */
   billed_seconds?: number | null;
   provider_usage?: unknown;
+  /** Internal: how many images the provider delivered (image models; what it bills). */
+  billed_images?: number | null;
+  /** Internal: the provider's usage figures in its create answer, verbatim (ShortAPI `amount`, PixelDojo `creditCost`, …). */
+  create_usage?: unknown;
+  /** Internal: its line is in the tenant's cost ledger (billing/settlement). */
+  ledgered?: boolean;
 }
 
 export interface JobOutput {
@@ -161,6 +168,21 @@ export interface JobRecord {
   expired_at?: string | null;
   /** The removal of its stored objects, owed until R2 confirmed it (retried with backoff). */
   purge?: Due | null;
+  /**
+   * Waiting for one of its tenant's running slots (the tenant's cap on jobs at once): no
+   * create is sent until the tenant's account admits it. `position` is the place in the
+   * tenant's queue as last heard; at `due_at` the job asks again (a lost notice costs time,
+   * never the job). Absent or null: admitted.
+   */
+  hold?: (Due & { position: number }) | null;
+  /**
+   * The tenant's account is owed a settlement (due at `due_at`): the ledger lines of billed
+   * attempts not yet written and, once the job is over, the release of its budget
+   * reservation and running slot. Null: nothing owed.
+   */
+  settle?: Due | null;
+  /** The final settlement went through: its reservation and slot are released. */
+  settled?: boolean;
 }
 
 /**
@@ -168,13 +190,44 @@ export interface JobRecord {
  * failover ones included; `possibly_billed_attempts` are tasks whose fate is unknown (a lost
  * create answer, an abandoned task still running).
  */
-export interface JobUsage {
+// A type alias, not an interface: it must fit index-signature types such as JSON (the AI SDK's provider metadata).
+export type JobUsage = {
+  /** What the job is billed in: output seconds at a resolution, or images. */
+  units: Units;
+  /** USD per unit at the provider that made (or is making) the result; null when unpriced. */
+  unit_price_usd: number | null;
+  /** The price book version the prices came from. */
+  price_version: string;
+  /** published, estimate (the provider publishes no USD price; see the price book) or configured. */
+  price_source: PriceSource | null;
+  /** False only when a counted attempt has no price; then `unpriced_reason` says why. */
+  priced: boolean;
+  unpriced_reason: string | null;
+  /** Every billed attempt at its billed units and, while the job runs, the live one's quote; null only when not `priced`. */
+  estimated_cost_usd: number | null;
+  /** The provider's own usage figures of each billed attempt, verbatim. */
+  provider_usage: ProviderUsage[];
   billed_seconds: number | null;
   images: number | null;
-  estimated_cost_usd: number | null;
   billed_attempts: number;
   possibly_billed_attempts: number;
-}
+};
+
+/** One billed attempt's own figures, as its provider reported them (null: it reported none). */
+export type ProviderUsage = {
+  provider: ProviderId;
+  upstream_id: string | null;
+  reported: UsageFigures | null;
+};
+
+type JsonLeaf = string | number | boolean | null;
+type Json1 = JsonLeaf | JsonLeaf[] | { [key: string]: JsonLeaf };
+type Json2 = Json1 | Json1[] | { [key: string]: Json1 };
+/**
+ * A provider's usage figures: a JSON object, verbatim. Typed as JSON three levels deep (the
+ * providers' figures are flat) rather than recursively, so it crosses Durable Object RPC.
+ */
+export type UsageFigures = { [key: string]: Json2 | Json2[] | { [key: string]: Json2 } };
 
 export const modelIds = ["wan2.7-i2v", "wan2.7-image-pro"] as const;
 export type ModelId = (typeof modelIds)[number];

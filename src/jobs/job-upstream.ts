@@ -6,13 +6,14 @@
  * events. `UpstreamOps` is the provider spec's view for one model (provider-registry).
  */
 import type { Config, Env } from "../env";
-import { upstreamFetch } from "../env";
+import { isLoopbackHost, upstreamFetch } from "../env";
+import { publicHostProblem } from "../media/url-policy";
 import { callbackToken } from "../lib/tokens";
 import type { AdapterContext, ModelRequest, ProviderId, UpstreamError } from "../providers/provider-adapter";
 import type { ModelOperations } from "../providers/provider-registry";
 import { modelOperations } from "../providers/provider-registry";
 import { breakerClient } from "../routing/circuit-breaker";
-import { estimatedCost } from "../routing/eligibility";
+import { quote } from "../billing/price-book";
 import type { JobEvent } from "./job-machine";
 import type { Attempt, JobRecord, ModelId } from "./job-types";
 import { imageInput, videoInput } from "./job-types";
@@ -90,11 +91,24 @@ export async function startCreate(job: JobRecord, deps: UpstreamDeps): Promise<J
     idempotencyKey: `${job.id}.${job.attempts.length + 1}`,
     startDeadlineMs: ops.startDeadlineMs,
     polling: pollingFor(deps.env, ops),
-    estimatedCostUsd: estimatedCost(job, chosen),
+    quote: quote(deps.config.prices, chosen, job),
     // Only matters if this instance dies: while it lives, its pass holds the create until the
     // answer (or the timeout), and nothing else runs. After a restart, recovery starts then.
     recoverAfterMs: 3_000,
   };
+}
+
+/**
+ * Whether `provider` can call this gateway back. A gateway on a laptop (a loopback or private
+ * `PUBLIC_BASE_URL`) is reachable only from the emulator: a real provider is sent no callback
+ * URL (they refuse non-public ones, which would turn into a refused create) and the job polls.
+ */
+export function callbacksReach(config: Pick<Config, "publicBaseUrl" | "providers" | "emulatorOrigin">, provider: ProviderId): boolean {
+  if (publicHostProblem(new URL(config.publicBaseUrl)) === null) return true;
+  const base = config.providers[provider]?.baseUrl;
+  if (!base) return false;
+  const origin = new URL(base);
+  return origin.origin === config.emulatorOrigin || isLoopbackHost(origin.hostname);
 }
 
 /**
@@ -118,12 +132,15 @@ export async function sendCreate(job: JobRecord, index: number, deps: UpstreamDe
   const provider = attempt.provider;
   const ops = mustOps(job.model, provider);
   const breakers = breakerClient(deps.env.BREAKERS, deps.now);
-  const callbackUrl = ops.callbacks ? `${deps.config.publicBaseUrl}/callbacks/${provider}/${job.id}/${await callbackToken(deps.config.serverSecret, job.id)}` : null;
+  const callbackUrl = ops.callbacks && callbacksReach(deps.config, provider) ? `${deps.config.publicBaseUrl}/callbacks/${provider}/${job.id}/${await callbackToken(deps.config.serverSecret, job.id)}` : null;
   const result = await ops.submit(modelRequest(job), { callbackUrl, idempotencyKey: attempt.idempotency_key ?? `${job.id}.${index + 1}` }, { ...adapterContext(deps, provider), timeoutMs: createTimeoutMs });
   // The breaker tracks the provider's health: a request it rightly refused is not its fault.
   const healthy = result.ok || result.error.kind === "rejected" || result.error.kind === "content_policy";
   await breakers.record(provider, healthy);
-  if (result.ok) return { type: "created", index, upstreamId: result.value.upstreamId, task: result.value.task };
+  if (result.ok) {
+    const { upstreamId, task, providerUsage } = result.value;
+    return providerUsage === undefined ? { type: "created", index, upstreamId, task } : { type: "created", index, upstreamId, task, providerUsage };
+  }
   if (outcomeUnknown(result.error)) return { type: "create_lost", index, resend: ops.idempotentCreate, error: result.error };
   return { type: "create_failed", index, error: result.error };
 }

@@ -36,6 +36,8 @@ export interface VariantDeps {
 
 interface Made {
   variants: OutputVariants[];
+  /** What was written, for the tenant's storage count. */
+  stored: Array<{ key: string; bytes: number }>;
   /** Why a variant is missing, per output (for the event log). */
   failures: Array<{ index: number; variant: "thumbnail" | "poster"; reason: string }>;
 }
@@ -54,7 +56,7 @@ export function thumbnailTransform(width: number, height: number): ImageTransfor
 }
 
 /** Stores a WebP thumbnail of the image at `sourceKey` under `key`. */
-async function thumbnail(deps: VariantDeps, job: JobRecord, sourceKey: string, size: { width?: number; height?: number }, key: string): Promise<string> {
+async function thumbnail(deps: VariantDeps, job: JobRecord, sourceKey: string, size: { width?: number; height?: number }, key: string): Promise<{ key: string; bytes: number }> {
   const images = deps.env.IMAGES;
   if (!images) throw new VariantFailure("no Images binding is configured");
   let { width, height } = size;
@@ -71,11 +73,11 @@ async function thumbnail(deps: VariantDeps, job: JobRecord, sourceKey: string, s
   // A ≤ 512 px WebP is small (tens of KB): read whole, so R2 gets its length.
   const bytes = await new Response(result.image()).arrayBuffer();
   await deps.env.MEDIA.put(key, bytes, { httpMetadata: { contentType: "image/webp" }, customMetadata: mediaMetadataOf(job) });
-  return key;
+  return { key, bytes: bytes.byteLength };
 }
 
 /** Copies the job's first frame into R2 beside `output`; returns its key and size. */
-async function poster(deps: VariantDeps, job: JobRecord, output: JobOutput, url: string): Promise<{ key: string; width?: number; height?: number }> {
+async function poster(deps: VariantDeps, job: JobRecord, output: JobOutput, url: string): Promise<{ key: string; bytes: number; width?: number; height?: number }> {
   const keyFor = (contentType: string) => siblingKey(output, `poster.${extensionOf(contentType)}`);
   const common = { bucket: deps.env.MEDIA, maxBytes: posterMaxBytes, keyFor, customMetadata: mediaMetadataOf(job) };
   const ownKey = mediaKeyOfUrl(url, deps.config.publicBaseUrl);
@@ -89,11 +91,11 @@ async function poster(deps: VariantDeps, job: JobRecord, output: JobOutput, url:
     }
     const stored = await streamToR2({ ...common, body: source.body, length: source.size, accept: (type) => (type !== null && kindOf(type) === "image" ? type : null), wholeFile: true });
     if (!stored.ok) throw new VariantFailure(`the first frame could not be stored (${stored.failure.reason})`);
-    return { key: stored.value.key, ...stored.value.metadata };
+    return { key: stored.value.key, bytes: stored.value.bytes, ...stored.value.metadata };
   }
   const copied = await copyToR2({ ...common, fetch: upstreamFetch(deps.env), url, kind: "image", urlProblem: (candidate) => fetchableUrlProblem(candidate, deps.config) });
   if (!copied.ok) throw new VariantFailure(copied.error.message);
-  return { key: copied.value.key, ...copied.value.metadata };
+  return { key: copied.value.key, bytes: copied.value.bytes, ...copied.value.metadata };
 }
 
 async function attempt<T>(made: Made, index: number, variant: "thumbnail" | "poster", work: () => Promise<T>): Promise<T | null> {
@@ -110,19 +112,26 @@ async function attempt<T>(made: Made, index: number, variant: "thumbnail" | "pos
  * @example const { variants } = await makeVariants(job, { env, config, now: Date.now })
  */
 export async function makeVariants(job: JobRecord, deps: VariantDeps): Promise<Made> {
-  const made: Made = { variants: [], failures: [] };
+  const made: Made = { variants: [], stored: [], failures: [] };
   const firstFrame = videoInput(job)?.first_frame;
   for (const output of job.outputs) {
     const variants: OutputVariants = { index: output.index };
     if (output.content_type.startsWith("image/") && !output.thumbnail_key) {
-      const key = await attempt(made, output.index, "thumbnail", () => thumbnail(deps, job, output.key, output, siblingKey(output, "thumb.webp")));
-      if (key) variants.thumbnail_key = key;
-    } else if (output.content_type.startsWith("video/") && firstFrame && !output.poster_key) {
-      const stored = await attempt(made, output.index, "poster", () => poster(deps, job, output, firstFrame));
+      const stored = await attempt(made, output.index, "thumbnail", () => thumbnail(deps, job, output.key, output, siblingKey(output, "thumb.webp")));
       if (stored) {
-        variants.poster_key = stored.key;
-        const key = await attempt(made, output.index, "thumbnail", () => thumbnail(deps, job, stored.key, stored, siblingKey(output, "thumb.webp")));
-        if (key) variants.thumbnail_key = key;
+        variants.thumbnail_key = stored.key;
+        made.stored.push(stored);
+      }
+    } else if (output.content_type.startsWith("video/") && firstFrame && !output.poster_key) {
+      const frame = await attempt(made, output.index, "poster", () => poster(deps, job, output, firstFrame));
+      if (frame) {
+        variants.poster_key = frame.key;
+        made.stored.push(frame);
+        const small = await attempt(made, output.index, "thumbnail", () => thumbnail(deps, job, frame.key, frame, siblingKey(output, "thumb.webp")));
+        if (small) {
+          variants.thumbnail_key = small.key;
+          made.stored.push(small);
+        }
       }
     }
     if (variants.thumbnail_key || variants.poster_key) made.variants.push(variants);

@@ -28,6 +28,8 @@ export function toJobView(job: JobRecord, publicBaseUrl: string) {
     status: job.status,
     sequence: job.sequence ?? 0,
     progress: job.status === "queued" ? 0 : job.progress,
+    /** Waiting for one of the tenant's running slots: the place in line (1 = next); else null. */
+    queue_position: job.hold && job.status === "queued" ? job.hold.position : (null as number | null),
     created_at: job.created_at,
     updated_at: job.updated_at,
     completed_at: job.completed_at,

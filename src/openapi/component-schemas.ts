@@ -44,6 +44,7 @@ export const problemCodes = [
   "range_not_satisfiable",
   "unsupported_media_type",
   "idempotency_mismatch",
+  "budget_exceeded",
   "rate_limited",
   "upstream_error",
   "upstream_timeout",
@@ -96,6 +97,29 @@ export const jobOutputSchema = z.object({
     .describe("Videos made from a first frame: that frame (the video's first frame by the model's definition), stored like an output. Made after the job completed; absent while not made, or when it could not be made"),
 });
 
+export const usageUnitsSchema = z
+  .union([z.object({ seconds: z.number().min(0), resolution: z.enum(["720p", "1080p"]) }), z.object({ images: z.number().int().min(0) })])
+  .describe("What the job is billed in: output seconds at a resolution (videos; a continuation's clip included where the provider bills it), or images");
+
+export const usageSchema = z
+  .object({
+    units: usageUnitsSchema,
+    unit_price_usd: z.number().min(0).nullable().describe("USD per unit (second or image) at the provider that made (or is making) the result; null only when not `priced`"),
+    price_version: z.string().describe("The price book version the prices came from (the PRICES configuration's, or the built-in one's)"),
+    price_source: z.enum(["published", "estimate", "configured"]).nullable().describe("published by the provider; an estimate where it publishes no USD price (GET /v1/models says how it was derived); or set by the operator"),
+    priced: z.boolean().describe("False only when a counted attempt has no price; then `unpriced_reason` says why and `estimated_cost_usd` is null"),
+    unpriced_reason: z.string().nullable(),
+    estimated_cost_usd: z.number().min(0).nullable().describe("Every billed attempt at its billed units (failovers the provider also finished included) and, while running, the live one's quote"),
+    provider_usage: z
+      .array(z.object({ provider: z.enum(providerIds), upstream_id: z.string().nullable(), reported: z.record(z.string(), z.unknown()).nullable().describe("Verbatim: DashScope `usage`, AI/ML API `meta.usage` (`usd_spent`), ShortAPI `{amount}`, PixelDojo `{creditCost}`, EvoLink `usage`") }))
+      .describe("The provider's own usage figures of each billed attempt, verbatim"),
+    billed_seconds: z.number().nullable(),
+    images: z.number().int().nullable(),
+    billed_attempts: z.number().int().min(0).describe("Attempts the provider completed (each is billed)"),
+    possibly_billed_attempts: z.number().int().min(0).describe("Attempts whose fate upstream is unknown (a lost create answer, an abandoned task)"),
+  })
+  .describe("What the job costs. Never a silent null: unpriced only with `priced: false` and the reason");
+
 export const jobSchema = z.object({
   id: z.string().regex(/^job_[0-9a-hjkmnp-tv-z]{26}$/),
   object: z.literal("job"),
@@ -112,13 +136,8 @@ export const jobSchema = z.object({
   attempts: z.array(attemptSchema),
   outputs: z.array(jobOutputSchema),
   error: jobErrorSchema.nullable().describe("Set when status is failed"),
-  usage: z.object({
-    billed_seconds: z.number().nullable(),
-    images: z.number().int().nullable(),
-    estimated_cost_usd: z.number().nullable().describe("Every billed attempt (failovers the provider also finished included) and, while running, the live one"),
-    billed_attempts: z.number().int().min(0).describe("Attempts the provider completed (each is billed)"),
-    possibly_billed_attempts: z.number().int().min(0).describe("Attempts whose fate upstream is unknown (a lost create answer, an abandoned task)"),
-  }),
+  queue_position: z.number().int().min(1).nullable().describe("Waiting for one of your tenant's running slots (its cap on jobs at once): your place in line, 1 = next; the job starts on its own when a slot frees. Null otherwise"),
+  usage: usageSchema,
   media: z.object({
     access: z.enum(["public", "private"]).describe("private: every link is signed and expires after link_ttl_seconds"),
     link_ttl_seconds: z.number().int().min(0),
@@ -154,6 +173,7 @@ export const problemSchema = z
       .optional()
       .describe("unsupported, no_provider: why each provider was left out"),
     job: jobSchema.optional().describe("conflict on cancel or delete: the job as it is"),
+    budget_remaining_usd: z.number().min(0).optional().describe("budget_exceeded: what is left of the budget"),
   })
   .describe("RFC 9457 problem document (application/problem+json)");
 
@@ -193,6 +213,7 @@ export const webhookSecretSchema = z.object({
   object: z.literal("webhook_secret"),
   secret: z.string().regex(/^whsec_/),
   scheme: z.string(),
+  previous_valid_until: timestamp.nullable().describe("After a rotation: until when deliveries also carry a signature under the previous secret"),
 });
 
 export const modelListSchema = z.object({
@@ -209,7 +230,15 @@ export const modelListSchema = z.object({
           name: z.string(),
           configured: z.boolean(),
           features: z.record(z.string(), z.unknown()),
-          price: z.record(z.string(), z.number().nullable()),
+          price: z
+            .object({
+              per_second_usd: z.record(z.string(), z.number().nullable()).nullable().optional().describe("Videos: USD per output second by resolution"),
+              per_image_usd: z.number().nullable().optional().describe("Images: USD per image"),
+              source: z.enum(["published", "estimate", "configured"]).nullable(),
+              note: z.string().nullable().describe("Why there is no price, or how an estimate was derived"),
+              version: z.string().describe("The price book version"),
+            })
+            .describe("From the price book (PRICES over the built-in prices)"),
           note: z.string().optional().describe("What a user should know about this provider for this model, e.g. a feature not routed here yet and why"),
         }),
       ),
@@ -239,6 +268,7 @@ export const coreSchemas: Record<string, z.ZodType> = {
   Retention: retentionSchema,
   MediaRequest: mediaRequestSchema,
   Job: jobSchema,
+  Usage: usageSchema,
   JobList: jobListSchema,
   Attempt: attemptSchema,
   JobOutput: jobOutputSchema,

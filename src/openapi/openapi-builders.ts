@@ -43,7 +43,6 @@ export const componentRef = (kind: "headers" | "parameters" | "responses", name:
 export type ProblemResponseCode =
   | "invalid_request"
   | "unauthorized"
-  | "forbidden"
   | "not_found"
   | "conflict"
   | "payload_too_large"
@@ -51,6 +50,9 @@ export type ProblemResponseCode =
   | "unsupported_media_type"
   | "idempotency_mismatch"
   | "unsupported"
+  | "forbidden"
+  | "budget_exceeded"
+  | "rate_limited"
   | "upstream_error"
   | "upstream_timeout"
   | "no_provider"
@@ -71,6 +73,8 @@ export interface OperationSpec {
   tag: string;
   /** Needs `Authorization: Bearer <key>` (default true): adds the 401. */
   auth?: boolean;
+  /** `admin`: the admin secret instead of an API key (adds the 401 and the 403 of an admin API that is off). */
+  security?: "admin";
   parameters?: JsonObject[];
   requestBody?: JsonObject;
   responses: Record<string, JsonObject>;
@@ -83,7 +87,6 @@ export interface OperationSpec {
 const statusOfProblem: Record<ProblemResponseCode, string> = {
   invalid_request: "400",
   unauthorized: "401",
-  forbidden: "403",
   not_found: "404",
   conflict: "409",
   payload_too_large: "413",
@@ -91,6 +94,9 @@ const statusOfProblem: Record<ProblemResponseCode, string> = {
   unsupported_media_type: "415",
   idempotency_mismatch: "422",
   unsupported: "422",
+  forbidden: "403",
+  budget_exceeded: "402",
+  rate_limited: "429",
   upstream_error: "502",
   upstream_timeout: "504",
   no_provider: "503",
@@ -114,8 +120,9 @@ export function queryParameters(schema: z.ZodObject): JsonObject[] {
 }
 
 /** The problem codes an operation documents: its own, the 401 of authenticated routes, the 500. */
-export function operationProblems(spec: Pick<OperationSpec, "auth" | "problems">): ProblemResponseCode[] {
-  return [...(spec.problems ?? []), ...((spec.auth ?? true) ? (["unauthorized"] as const) : []), "internal_error"];
+export function operationProblems(spec: Pick<OperationSpec, "auth" | "problems" | "security">): ProblemResponseCode[] {
+  const admin = spec.security === "admin" ? (["forbidden"] as const) : [];
+  return [...(spec.problems ?? []), ...admin, ...((spec.auth ?? true) ? (["unauthorized"] as const) : []), "internal_error"];
 }
 
 /**
@@ -136,7 +143,7 @@ export function operation(spec: OperationSpec): JsonObject {
     summary: spec.summary,
     ...(spec.description ? { description: spec.description } : {}),
     tags: [spec.tag],
-    ...(auth ? {} : { security: [] }),
+    ...(auth ? (spec.security === "admin" ? { security: [{ adminAuth: [] }] } : {}) : { security: [] }),
     parameters: [...(spec.parameters ?? []), componentRef("parameters", "XRequestId")],
     ...(spec.requestBody ? { requestBody: spec.requestBody } : {}),
     responses,

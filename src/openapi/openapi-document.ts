@@ -22,6 +22,9 @@ const headers: JsonObject = {
   IdempotentReplayed: { description: "`true` when the response replays an earlier request with this Idempotency-Key", schema: { type: "string", enum: ["true"] } },
   PreferenceApplied: text("`wait=N` when Prefer: wait was honoured"),
   WWWAuthenticate: text('Bearer realm="wan-edge"'),
+  XBudgetRemaining: { description: "What is left of the tenant's budget, in USD (after this job's hold); only for tenants with a budget", schema: { type: "string", pattern: "^\\d+(\\.\\d+)?$", examples: ["4.575"] } },
+  RetryAfter: { description: "Seconds to wait before trying again", schema: { type: "string", pattern: "^\\d+$" } },
+  ServerTiming: text('`account;dur=<ms>`: the time the submit spent in its one call to the tenant\'s account (rate, budget, running slot)'),
 };
 
 const parameters: JsonObject = {
@@ -104,7 +107,10 @@ function buildDocument(sections: readonly ApiSection[]): JsonObject {
     paths,
     webhooks,
     components: {
-      securitySchemes: { bearerAuth: { type: "http", scheme: "bearer", description: "Your API key (local development: `wan-edge-dev-key`)." } },
+      securitySchemes: {
+        bearerAuth: { type: "http", scheme: "bearer", description: "Your API key (local development: `wan-edge-dev-key`)." },
+        adminAuth: { type: "http", scheme: "bearer", description: "The deployment's ADMIN_SECRET (local development: `wan-edge-development-admin-secret-not-for-production`); for /admin/v1 only." },
+      },
       schemas: componentSchemas(sections),
       parameters,
       headers,

@@ -23,10 +23,18 @@ const problemExamples: Record<ProblemResponseCode, ProblemExample> = {
       { path: "input.first_frame", message: "cannot be combined with first_clip; valid combinations: …" },
     ]),
   },
-  unauthorized: { description: "Missing or unknown API key.", example: new ProblemError("unauthorized", "The API key is not valid.") },
+  unauthorized: { description: "Missing or unknown API key (or, under /admin/v1, admin secret). A revoked or expired key is refused from the next request on.", example: new ProblemError("unauthorized", "The API key is not valid.") },
   forbidden: {
-    description: "A private object asked for without a valid signed link: no `expires`/`signature`, a signature that does not match, or a link past its expiry. Get a fresh link from the job.",
-    example: new ProblemError("forbidden", "This link has expired; get a fresh one from the job."),
+    description: "The admin API is off: the deployment has no ADMIN_SECRET. (Under /media: a private object without a valid signed link.)",
+    example: new ProblemError("forbidden", "The admin API is off: set ADMIN_SECRET to turn it on."),
+  },
+  budget_exceeded: {
+    description: "The tenant's budget cannot hold this job's estimate (the dearest eligible provider's quote). Nothing was submitted. `X-Budget-Remaining` (and `budget_remaining_usd`) say what is left.",
+    example: new ProblemError("budget_exceeded", "This job's estimate ($0.75) does not fit what is left of this month's budget of $10 ($0.5).", [], { "x-budget-remaining": "0.5" }, { budget_remaining_usd: 0.5 }),
+  },
+  rate_limited: {
+    description: "The tenant creates jobs faster than its `submits_per_minute`, or its queue for running slots is full. Nothing was created; try again after `Retry-After` seconds. (Over the cap on running jobs a job is not refused: it waits `queued` with a `queue_position`.)",
+    example: new ProblemError("rate_limited", "This tenant may create 60 jobs a minute.", [], { "retry-after": "2" }),
   },
   not_found: { description: "No such resource for this API key.", example: new ProblemError("not_found", "No job job_… exists for this API key.") },
   conflict: { description: "The resource is not in a state that allows this.", example: new ProblemError("conflict", "Job job_… is already completed.") },
@@ -84,6 +92,8 @@ export function problemResponse(code: ProblemResponseCode, style: ProblemStyle =
   const { description, example } = { ...problemExamples[code], ...overrides };
   const headers: JsonObject = { "X-Request-Id": { $ref: "#/components/headers/XRequestId" } };
   if (code === "unauthorized") headers["WWW-Authenticate"] = { $ref: "#/components/headers/WWWAuthenticate" };
+  if (code === "budget_exceeded") headers["X-Budget-Remaining"] = { $ref: "#/components/headers/XBudgetRemaining" };
+  if (code === "rate_limited") headers["Retry-After"] = { $ref: "#/components/headers/RetryAfter" };
   const document = problemDocument(example);
   const body = style === "openai" ? { ...document, error: openAiError(document) } : document;
   const schema = { $ref: `#/components/schemas/${style === "openai" ? "OpenAiProblem" : "Problem"}` };

@@ -140,8 +140,6 @@ export interface VideoCapabilities extends TaskCapabilities {
   promptExtend: boolean;
   /** The provider rejects a request without a prompt. */
   promptRequired: boolean;
-  /** USD per output second, by resolution; null where the provider publishes no price. */
-  pricePerSecondUsd: Record<"720p" | "1080p", number | null>;
 }
 
 /** What a provider can do for `wan2.7-image-pro` (declared once; drives routing and /v1/models). */
@@ -162,8 +160,6 @@ export interface ImageCapabilities extends TaskCapabilities {
   watermark: boolean;
   /** The create call answers with the finished images (no task to poll). */
   synchronous: boolean;
-  /** USD per output image; null where unknown. */
-  pricePerImageUsd: number | null;
   /**
    * Finer size check where the provider has its own size names or limits: why it cannot make
    * this input's `size`, or null (absent: tiers + customSize decide).

@@ -19,7 +19,11 @@ import type { JobRequest } from "../models/job-request";
 import { canonicalJson, validateJobRequest } from "../models/job-request";
 import { uploadIdsIn } from "../uploads/upload-keys";
 import type { Exclusion } from "../routing/eligibility";
-import { eligibleProviders, estimatedCost } from "../routing/eligibility";
+import { eligibleProviders } from "../routing/eligibility";
+import { quote } from "../billing/price-book";
+import { initialUsage } from "../jobs/job-usage";
+import type { Admission } from "../tenants/admit-job";
+import { admitJob, budgetHeaderValue } from "../tenants/admit-job";
 import { webhookUrlProblem } from "../webhooks/webhook-url";
 
 export const jobRoutes = new Hono<AppEnv>();
@@ -45,8 +49,8 @@ function inputUrls(request: JobRequest): string[] {
   return candidates.filter((url): url is string => typeof url === "string");
 }
 
-/** Builds the record of a new job from a validated request. */
-function newRecord(id: string, tenant: string, request: ReturnType<typeof validateJobRequest> & { ok: true }, eligible: JobRecord["providers"], requestHash: string | null, config: Config, now: number, uploads: string[]): JobRecord {
+/** Builds the record of a new job from a validated request and its tenant's admission. */
+function newRecord(id: string, tenant: string, request: ReturnType<typeof validateJobRequest> & { ok: true }, eligible: JobRecord["providers"], requestHash: string | null, config: Config, now: number, admission: Admission, uploads: string[]): JobRecord {
   const { value } = request;
   const stamp = new Date(now).toISOString();
   return {
@@ -66,14 +70,17 @@ function newRecord(id: string, tenant: string, request: ReturnType<typeof valida
     attempts: [],
     outputs: [],
     error: null,
-    // The estimate of the first choice; replaced by the price of the provider that accepts it.
-    usage: { billed_seconds: null, images: null, estimated_cost_usd: estimatedCost(value, eligible[0]!), billed_attempts: 0, possibly_billed_attempts: 0 },
+    // The quote of the first choice; replaced by the price of the provider that accepts it.
+    usage: initialUsage(quote(config.prices, eligible[0]!, value)),
     deadline_at: now + config.jobDeadlineMs,
     submit: { tries: 0, due_at: now },
     copy: null,
     webhook: value.webhook,
     request_hash: requestHash,
-    media: mediaPolicyFor(value, tenant, config.tenantDefaults),
+    // Over its tenant's cap on running jobs: it waits for a slot (the account tells it when).
+    hold: admission.state === "waiting" ? { position: admission.position ?? 1, tries: 0, due_at: now + 5_000 } : null,
+    // The request's retention and access, else its tenant's (handed out with the admission).
+    media: mediaPolicyFor(value, admission.media),
     uploads,
   };
 }
@@ -142,8 +149,20 @@ export async function createJob(c: Context<AppEnv>, body: Record<string, unknown
   // tenant and the key: concurrent retries meet in one object, which creates one job.
   const id = idempotencyKey === undefined ? newJobId(now) : await idempotentJobId(tenant, idempotencyKey);
   const requestHash = idempotencyKey === undefined ? null : await sha256Hex(canonicalJson(validation.value));
+  // The submit's one call to its tenant's account, before anything goes upstream: rate (429),
+  // budget hold (402, nothing submitted) and a running slot (or a place in the queue).
+  const { admission, providers, elapsedMs } = await admitJob(c.env, config, tenant, id, validation.value, eligible);
+  c.header("server-timing", `account;dur=${elapsedMs};desc="tenant account"`);
+  if (admission.remaining_micros !== null) c.header("x-budget-remaining", budgetHeaderValue(admission.remaining_micros));
   const uploads = await uploadIdsIn(inputUrls(validation.value), tenant, config.publicBaseUrl);
-  const outcome = await jobStub(c, id).create(newRecord(id, tenant, validation, eligible, requestHash, config, now, uploads));
+  let outcome: Awaited<ReturnType<ReturnType<typeof jobStub>["create"]>>;
+  try {
+    outcome = await jobStub(c, id).create(newRecord(id, tenant, validation, providers, requestHash, config, now, admission, uploads));
+  } catch (thrown) {
+    // The job was never stored: its hold and slot go back (the account's sweep is the backstop).
+    if (!admission.replayed) c.executionCtx.waitUntil(c.env.ACCOUNTS.get(c.env.ACCOUNTS.idFromName(tenant)).release(id).catch(() => {}));
+    throw thrown;
+  }
   if (outcome.mismatch) {
     throw new ProblemError("idempotency_mismatch", "This Idempotency-Key was already used with a different request.");
   }

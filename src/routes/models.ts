@@ -3,7 +3,8 @@
  * provider whether it is configured, what it can do and what it costs.
  *
  * Everything here is derived from the declarations that also drive validation and routing
- * (the zod schema, each provider spec's capabilities), so it cannot drift from behaviour.
+ * (the zod schema, each provider spec's capabilities, the price book), so it cannot drift
+ * from behaviour.
  */
 import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
@@ -12,6 +13,8 @@ import { loadConfig } from "../env";
 import { i2vInputSchema } from "../models/i2v";
 import { imageProInputSchema } from "../models/image-pro";
 import type { ProviderId } from "../providers/provider-adapter";
+import type { ModelId } from "../jobs/job-types";
+import type { PriceBook } from "../billing/price-book";
 import { providerIds } from "../providers/provider-adapter";
 import { modelAdapter, providerSpecs } from "../providers/provider-registry";
 
@@ -25,6 +28,13 @@ function jsonSchemaOf(model: string, schema: z.ZodType): unknown {
   return jsonSchemas.get(model);
 }
 
+/** The price book's entry for a provider and model, as /v1/models shows it (with its version and provenance). */
+function priceOf(book: PriceBook, provider: ProviderId, model: ModelId) {
+  const entry = book.prices[provider]?.[model];
+  const price = !entry ? { per_second_usd: null } : entry.unit === "second" ? { per_second_usd: entry.per_second_usd } : { per_image_usd: entry.per_image_usd };
+  return { ...price, source: entry?.source ?? null, note: entry?.note ?? null, version: book.version };
+}
+
 /** A provider's note about a model, where it has one (e.g. what it cannot do yet, and why). */
 function note(adapter: { note?: string }): { note?: string } {
   return adapter.note === undefined ? {} : { note: adapter.note };
@@ -36,14 +46,14 @@ modelRoutes.get("/v1/models", (c) => {
   const videoProviders = providerIds.flatMap((id) => {
     const adapter = modelAdapter(id, "wan2.7-i2v");
     if (!adapter) return [];
-    const { pricePerSecondUsd, polling: _polling, startDeadlineMs: _start, ...features } = adapter.capabilities;
-    return [{ id, name: providerSpecs[id].displayName, configured: configured(id), features, price: { per_second_usd: pricePerSecondUsd }, ...note(adapter) }];
+    const { polling: _polling, startDeadlineMs: _start, ...features } = adapter.capabilities;
+    return [{ id, name: providerSpecs[id].displayName, configured: configured(id), features, price: priceOf(config.prices, id, "wan2.7-i2v"), ...note(adapter) }];
   });
   const imageProviders = providerIds.flatMap((id) => {
     const adapter = modelAdapter(id, "wan2.7-image-pro");
     if (!adapter) return [];
-    const { pricePerImageUsd, polling: _polling, startDeadlineMs: _start, sizeProblem: _size, ...features } = adapter.capabilities;
-    return [{ id, name: providerSpecs[id].displayName, configured: configured(id), features, price: { per_image_usd: pricePerImageUsd }, ...note(adapter) }];
+    const { polling: _polling, startDeadlineMs: _start, sizeProblem: _size, ...features } = adapter.capabilities;
+    return [{ id, name: providerSpecs[id].displayName, configured: configured(id), features, price: priceOf(config.prices, id, "wan2.7-image-pro"), ...note(adapter) }];
   });
   return c.json({
     object: "list",

@@ -138,6 +138,10 @@ uploadRoutes.post("/v1/uploads", async (c) => {
   const { key, bytes, sha256, contentType } = result.value;
   const upload = await record.stored({ key, content_type: contentType, bytes, sha256 });
   if (!upload?.url) throw new ProblemError("internal_error", "The upload could not be stored. Please retry.");
+  // Storage held counts in the tenant's usage (GET /v1/usage); a failed record loses a count, never the upload.
+  await c.env.ACCOUNTS.get(c.env.ACCOUNTS.idFromName(tenant))
+    .recordStorage([{ key, kind: "upload", bytes }])
+    .catch(() => console.error("upload storage record failed"));
   return c.json(upload, 201, { location: upload.url });
 });
 

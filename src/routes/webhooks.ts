@@ -1,8 +1,8 @@
 /**
  * @module routes/webhooks — `GET /v1/webhooks/secret`: the tenant's signing secret.
  *
- * Derived from the tenant id under the server secret, so nothing is stored and every
- * instance of the gateway agrees on it.
+ * Derived from the tenant id and its secret's generation (kept in the tenant's account, rotated
+ * through the admin API) under the server secret: the secret itself is never stored.
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
@@ -12,7 +12,10 @@ import { webhookSecretFor } from "../webhooks/webhook-signing";
 export const webhookRoutes = new Hono<AppEnv>();
 
 webhookRoutes.get("/v1/webhooks/secret", async (c) => {
-  const secret = await webhookSecretFor(loadConfig(c.env).serverSecret, c.get("tenant"));
+  const tenant = c.get("tenant");
+  const state = await c.env.ACCOUNTS.get(c.env.ACCOUNTS.idFromName(tenant)).webhookSecretState();
+  const secret = await webhookSecretFor(loadConfig(c.env).serverSecret, tenant, state.generation);
   c.header("cache-control", "no-store");
-  return c.json({ object: "webhook_secret", secret, scheme: "standard-webhooks (HMAC-SHA256, v1)" });
+  const previousValidUntil = state.previous ? new Date(state.previous.valid_until).toISOString() : null;
+  return c.json({ object: "webhook_secret", secret, scheme: "standard-webhooks (HMAC-SHA256, v1)", previous_valid_until: previousValidUntil });
 });

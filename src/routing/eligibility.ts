@@ -15,6 +15,8 @@ import { isFourKTier } from "../models/image-pro";
 import type { ImageCapabilities, ProviderId, VideoCapabilities } from "../providers/provider-adapter";
 import { providerIds } from "../providers/provider-adapter";
 import { modelAdapter } from "../providers/provider-registry";
+import type { PriceBook } from "../billing/price-book";
+import { builtInPriceBook, requestUnits, unitPriceOf } from "../billing/price-book";
 
 export type ProviderPreference = "auto" | ProviderId | ProviderId[];
 
@@ -89,27 +91,13 @@ export function unsupportedImageFeatures(capabilities: ImageCapabilities, input:
   return reasons;
 }
 
-/** USD per second (video) or per image (image) at `provider`, or null when unknown. */
-export function unitPrice(request: Request, provider: ProviderId): number | null {
-  const video = videoInput(request);
-  if (video) return modelAdapter(provider, "wan2.7-i2v")?.capabilities.pricePerSecondUsd[video.resolution] ?? null;
-  return modelAdapter(provider, "wan2.7-image-pro")?.capabilities.pricePerImageUsd ?? null;
-}
-
-/** The estimated cost of `request` at `provider` (price × seconds or × images). */
-export function estimatedCost(request: Request, provider: ProviderId): number | null {
-  const price = unitPrice(request, provider);
-  if (price === null) return null;
-  const units = videoInput(request)?.duration ?? imageInput(request)!.n;
-  return Math.round(price * units * 10_000) / 10_000;
-}
-
 /**
  * The order `auto` tries providers in: PROVIDER_ORDER first, then the rest by their price
- * for this request (unknown prices last), then by id order.
+ * for this request in the price book (unpriced last), then by id order.
  */
-export function autoOrder(request: Request, providerOrder: readonly ProviderId[]): ProviderId[] {
-  const price = (id: ProviderId) => unitPrice(request, id) ?? Number.POSITIVE_INFINITY;
+export function autoOrder(request: Request, providerOrder: readonly ProviderId[], book: PriceBook = builtInPriceBook): ProviderId[] {
+  const units = requestUnits(request);
+  const price = (id: ProviderId) => unitPriceOf(book, id, request.model, units).price ?? Number.POSITIVE_INFINITY;
   const rest = providerIds.filter((id) => !providerOrder.includes(id)).sort((a, b) => price(a) - price(b) || providerIds.indexOf(a) - providerIds.indexOf(b));
   return [...providerOrder, ...rest];
 }
@@ -126,9 +114,9 @@ function reasonsAgainst(request: Request, provider: ProviderId): string[] {
 }
 
 /** Orders and filters providers for a request. */
-export function eligibleProviders(request: Request, preference: ProviderPreference, config: Pick<Config, "providers" | "providerOrder">): Eligibility {
+export function eligibleProviders(request: Request, preference: ProviderPreference, config: Pick<Config, "providers" | "providerOrder"> & { prices?: PriceBook }): Eligibility {
   const candidates: ProviderId[] =
-    preference === "auto" ? autoOrder(request, config.providerOrder) : Array.isArray(preference) ? [...new Set(preference)] : [preference];
+    preference === "auto" ? autoOrder(request, config.providerOrder, config.prices) : Array.isArray(preference) ? [...new Set(preference)] : [preference];
   const eligible: ProviderId[] = [];
   const excluded: Exclusion[] = [];
   for (const provider of candidates) {

@@ -26,3 +26,16 @@ export function takeToken(bucket: Bucket | undefined, now: number, ratePerSecond
   const waitMs = tokens >= 0 ? 0 : Math.ceil((-tokens / ratePerSecond) * 1000);
   return { bucket: { tokens, updatedAt: now }, waitMs };
 }
+
+/**
+ * A refusing bucket for request rates (a tenant's submits per minute): it holds up to
+ * `perMinute` tokens (the burst) and refills continuously; a caller that finds it empty is
+ * refused — nothing is reserved — and told when the next token is there.
+ * @example tryTakeToken(undefined, 0, 60) // { ok: true, bucket: { tokens: 59, updatedAt: 0 }, retryAfterMs: 0 }
+ */
+export function tryTakeToken(bucket: Bucket | undefined, now: number, perMinute: number): { ok: boolean; bucket: Bucket; retryAfterMs: number } {
+  const perMs = perMinute / 60_000;
+  const tokens = bucket ? Math.min(perMinute, bucket.tokens + Math.max(0, now - bucket.updatedAt) * perMs) : perMinute;
+  if (tokens >= 1) return { ok: true, bucket: { tokens: tokens - 1, updatedAt: now }, retryAfterMs: 0 };
+  return { ok: false, bucket: { tokens, updatedAt: now }, retryAfterMs: Math.ceil((1 - tokens) / perMs) };
+}

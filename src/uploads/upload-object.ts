@@ -160,14 +160,17 @@ export class UploadObject extends DurableObject<Env> {
 
   private async removeAs(field: "deleted_at" | "expired_at"): Promise<string[]> {
     const keys = await this.deleteObjects();
-    await purgeMediaCache(loadConfig(this.env).publicBaseUrl, keys); // this location's copy; the rest expire
     this.save({ ...this.record!, [field]: new Date(this.now()).toISOString() });
     this.clearUsers();
     await this.ctx.storage.deleteAlarm();
     return keys;
   }
 
-  /** Deletes every object under the upload's prefix (a crash may have left one without a record of its key). */
+  /**
+   * Deletes every object under the upload's prefix (a crash may have left one without a
+   * record of its key), this location's cached copies (the rest expire), and the tenant's
+   * count of them.
+   */
   private async deleteObjects(): Promise<string[]> {
     const bucket = this.env.MEDIA;
     const keys: string[] = [];
@@ -179,6 +182,11 @@ export class UploadObject extends DurableObject<Env> {
       keys.push(...found);
       cursor = page.truncated ? page.cursor : undefined;
     } while (cursor);
+    if (keys.length === 0) return keys;
+    await purgeMediaCache(loadConfig(this.env).publicBaseUrl, keys);
+    await this.env.ACCOUNTS.get(this.env.ACCOUNTS.idFromName(this.record!.tenant))
+      .forgetStorage(keys)
+      .catch(() => console.error("storage forget failed"));
     return keys;
   }
 

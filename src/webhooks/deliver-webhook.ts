@@ -21,8 +21,8 @@ export interface WebhookDelivery {
   id: string;
   /** The exact JSON text that is signed and sent. */
   body: string;
-  /** The tenant's `whsec_…` secret. */
-  secret: string;
+  /** The tenant's `whsec_…` secret (several during a rotation's overlap: each signs). */
+  secret: string | readonly string[];
 }
 
 export interface DeliverDeps {

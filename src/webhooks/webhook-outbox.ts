@@ -17,7 +17,8 @@ import { webhookUrlProblem } from "./webhook-url";
 export interface OutboxDeps {
   fetch: typeof fetch;
   now: () => number;
-  serverSecret: string;
+  /** The tenant's signing secrets now: the current one, and the previous during a rotation's overlap. */
+  signingSecrets: (tenant: string) => Promise<string[]>;
   /** Why the URL may not receive webhooks now, or null (re-checked before every attempt). */
   urlProblem: (url: string) => string | null;
   /**
@@ -27,9 +28,15 @@ export interface OutboxDeps {
   render?: (payload: string) => Promise<string>;
 }
 
-/** The outbox's outside world for a job object: the upstream fetch, the URL rules, how bodies are rendered. */
+/** The outbox's outside world for a job object: the upstream fetch, the tenant's secrets, the URL rules, how bodies are rendered. */
 export function outboxDeps(env: Env, config: Config, now: () => number, render?: OutboxDeps["render"]): OutboxDeps {
-  return { fetch: upstreamFetch(env), now, serverSecret: config.serverSecret, urlProblem: (url) => webhookUrlProblem(url, config), render };
+  const signingSecrets = async (tenant: string) => {
+    // The generations live in the tenant's account (rotated through the admin API).
+    const state = await env.ACCOUNTS.get(env.ACCOUNTS.idFromName(tenant)).webhookSecretState();
+    const generations = [state.generation, ...(state.previous ? [state.previous.generation] : [])];
+    return Promise.all(generations.map((generation) => webhookSecretFor(config.serverSecret, tenant, generation)));
+  };
+  return { fetch: upstreamFetch(env), now, signingSecrets, urlProblem: (url) => webhookUrlProblem(url, config), render };
 }
 
 export class WebhookOutbox {
@@ -76,7 +83,7 @@ export class WebhookOutbox {
     this.earliest = undefined;
     const due = this.store.due(deps.now());
     if (due.length === 0 || !job.webhook) return;
-    const secret = await webhookSecretFor(deps.serverSecret, job.tenant);
+    const secret = await deps.signingSecrets(job.tenant);
     for (const row of due) {
       const problem = deps.urlProblem(job.webhook.url);
       const result = problem

@@ -76,7 +76,7 @@ export const jobsSection: ApiSection = {
         operationId: "createJob",
         summary: "Create a job",
         description:
-          "Validates the whole request (a 400 names every offending field by JSON path and creates nothing), picks the eligible providers (`provider`: `auto`, an id, or an ordered list; none can do what it asks → 422 `unsupported`, one could but is not available here → 503 `no_provider`; both say why each provider was left out) and submits upstream. Cross-field rules the JSON Schema cannot express are enforced too: i2v's six material combinations and mode agreement; image-pro's 4K, `n`, sequential and palette rules. Input URLs must be `https:` (or `http:` to loopback in local development, or a `POST /v1/uploads` URL).",
+          "Validates the whole request (a 400 names every offending field by JSON path and creates nothing), picks the eligible providers (`provider`: `auto`, an id, or an ordered list; none can do what it asks → 422 `unsupported`, one could but is not available here → 503 `no_provider`; both say why each provider was left out) and submits upstream. Cross-field rules the JSON Schema cannot express are enforced too: i2v's six material combinations and mode agreement; image-pro's 4K, `n`, sequential and palette rules. Input URLs must be `https:` (or `http:` to loopback in local development, or a `POST /v1/uploads` URL). Before anything goes upstream, one call to your tenant's account decides: over your `submits_per_minute` → 429 `rate_limited`; the job's estimate (its dearest eligible provider's quote) does not fit your budget → 402 `budget_exceeded`, nothing submitted; over your cap on running jobs → accepted, `queued` with a `queue_position`, started when a slot frees. `X-Budget-Remaining` says what is left of your budget after this job's hold.",
         tag,
         parameters: [componentRef("parameters", "IdempotencyKey"), componentRef("parameters", "Prefer")],
         requestBody: { required: true, content: { "application/json": { schema: ref("JobRequest"), examples: jobRequestExamples } } },
@@ -85,13 +85,17 @@ export const jobsSection: ApiSection = {
             Location: header("Location"),
             "Idempotent-Replayed": header("IdempotentReplayed"),
             "Preference-Applied": header("PreferenceApplied"),
+            "X-Budget-Remaining": header("XBudgetRemaining"),
+            "Server-Timing": header("ServerTiming"),
           }),
-          202: jsonResponse("Accepted: the job (already `running` when a provider took it during the request).", "Job", {
+          202: jsonResponse("Accepted: the job (already `running` when a provider took it during the request; `queued` with a `queue_position` when it waits for a running slot).", "Job", {
             Location: header("Location"),
             "Preference-Applied": header("PreferenceApplied"),
+            "X-Budget-Remaining": header("XBudgetRemaining"),
+            "Server-Timing": header("ServerTiming"),
           }),
         },
-        problems: ["invalid_request", "payload_too_large", "unsupported_media_type", "idempotency_mismatch", "unsupported", "no_provider"],
+        problems: ["invalid_request", "payload_too_large", "unsupported_media_type", "budget_exceeded", "idempotency_mismatch", "unsupported", "rate_limited", "no_provider"],
       }),
       get: operation({
         operationId: "listJobs",

@@ -4,6 +4,7 @@
  */
 import type { ApiSection, JsonObject } from "../openapi-builders";
 import { componentRef, operation } from "../openapi-builders";
+import { ProblemError } from "../../http/problem";
 import { problemResponse } from "../problem-responses";
 
 const tag = "Media";
@@ -57,7 +58,11 @@ function mediaOperation(method: "get" | "head"): JsonObject {
       },
       304: { description: "Not modified (If-None-Match matched the ETag)." },
       416: problemResponse("range_not_satisfiable", "problem", { headers: { "Content-Range": text("bytes */size") } }),
-      403: componentRef("responses", "forbidden"),
+      403: problemResponse("forbidden", "problem", {
+        description: "A private object asked for without a valid signed link: no `expires`/`signature`, a signature that does not match, or a link past its expiry. Get a fresh link from the job.",
+        example: new ProblemError("forbidden", "This link has expired; get a fresh one from the job."),
+        headers: { "Cache-Control": text("no-store") },
+      }),
       404: componentRef("responses", "not_found"),
     },
   });

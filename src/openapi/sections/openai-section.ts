@@ -125,7 +125,7 @@ const paths = {
         },
       },
       responses: { 200: jsonResponse("The video (queued, or already in progress).", "OpenAiVideo", { "Idempotent-Replayed": header("IdempotentReplayed") }) },
-      problems: ["invalid_request", "payload_too_large", "unsupported_media_type", "idempotency_mismatch", "unsupported", "no_provider"],
+      problems: ["invalid_request", "payload_too_large", "unsupported_media_type", "budget_exceeded", "idempotency_mismatch", "unsupported", "rate_limited", "no_provider"],
     }),
     get: openAiOperation({
       operationId: "listOpenAiVideos",
@@ -192,7 +192,7 @@ const paths = {
           "The images are not ready after 60 s: job job_01jd3k5x7z9q2m4n6p8r0s2t4v is running. Follow it at GET /v1/jobs/job_01jd3k5x7z9q2m4n6p8r0s2t4v; sending this request again starts another generation.",
         ),
       },
-      problems: ["invalid_request", "payload_too_large", "unsupported_media_type", "idempotency_mismatch", "unsupported", "no_provider"],
+      problems: ["invalid_request", "payload_too_large", "unsupported_media_type", "budget_exceeded", "idempotency_mismatch", "unsupported", "rate_limited", "no_provider"],
     }),
   },
 };

@@ -20,7 +20,7 @@ export const webhooksSection: ApiSection = {
       get: operation({
         operationId: "getWebhookSecret",
         summary: "Your webhook signing secret",
-        description: "Derived from your tenant under the server secret: stable, the same on every instance. Sent with `Cache-Control: no-store`.",
+        description: "Derived from your tenant under the server secret: stable until the operator rotates it (`previous_valid_until`: until then deliveries are also signed under the previous secret). Sent with `Cache-Control: no-store`.",
         tag,
         responses: { 200: jsonResponse("The secret.", "WebhookSecret") },
       }),

@@ -110,8 +110,6 @@ export const aimlapiImage: ModelAdapter<"wan2.7-image-pro"> = {
     callbacks: false,
     cancel: false,
     synchronous: true,
-    // The one documented example spends $0.0975 for one image (§4.4).
-    pricePerImageUsd: 0.0975,
     // Never used: there is no task to poll.
     polling: { baseMs: 1_000, maxMs: 1_000 },
     startDeadlineMs: 5 * 60_000,

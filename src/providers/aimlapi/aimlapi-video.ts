@@ -95,8 +95,6 @@ export const aimlapiVideo: ModelAdapter<"wan2.7-i2v"> = {
     promptRequired: true, // AI/ML API marks `prompt` required (providers.md §4.2)
     callbacks: false, // poll-only (§4.5)
     cancel: false,
-    // Not published; the read reports `meta.usage.usd_spent` after the fact (§4.8).
-    pricePerSecondUsd: { "720p": null, "1080p": null },
     // AI/ML's own sample polls every 15 s; a generation takes about a minute (§4.3).
     polling: { baseMs: 5_000, maxMs: 15_000 },
     startDeadlineMs: 10 * 60_000,

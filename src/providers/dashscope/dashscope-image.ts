@@ -66,9 +66,6 @@ export const dashscopeImage: ModelAdapter<"wan2.7-image-pro"> = {
     callbacks: false, // poll-only (§1.6)
     cancel: true, // only while PENDING (§1.3)
     synchronous: false, // the sync endpoint exists, but a task survives a Worker restart
-    // An estimate: a third party lists ¥0.50/image (§1.8, [3P]) ≈ $0.07; no official
-    // international price was found.
-    pricePerImageUsd: 0.07,
     // DashScope recommends 5–10 s for image tasks, which take 1–2 min (§1.3, §1.4).
     polling: { baseMs: 3_000, maxMs: 10_000 },
     // GET /tasks is limited to 20 QPS per Alibaba Cloud account, shared by every job (§1.3); stay under it.

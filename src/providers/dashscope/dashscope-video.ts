@@ -59,9 +59,6 @@ export const dashscopeVideo: ModelAdapter<"wan2.7-i2v"> = {
     promptRequired: false,
     callbacks: false, // poll-only (§1.6)
     cancel: true, // only while PENDING (§1.3)
-    // No official international price was found (§1.8). A reseller charges ~$0.1028/s at
-    // 720P at 1.2× the Beijing list price; 0.10 is that order of magnitude. 1080P: unknown.
-    pricePerSecondUsd: { "720p": 0.1, "1080p": null },
     // DashScope recommends polling video tasks every ~15 s (§1.3).
     polling: { baseMs: 5_000, maxMs: 15_000 },
     // GET /tasks is limited to 20 QPS per Alibaba Cloud account, shared by every job (§1.3); stay under it.

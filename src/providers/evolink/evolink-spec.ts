@@ -152,7 +152,6 @@ const evolinkVideo: ModelAdapter<"wan2.7-i2v"> = {
     callbacks: true,
     idempotentCreate: true, // `Idempotency-Key` on create (EvoLink's own client sends it)
     cancel: false,
-    pricePerSecondUsd: { "720p": null, "1080p": null }, // not published (providers.md §2.7)
     polling: { baseMs: 1_000, maxMs: 15_000 }, // callbacks do the work; polling is the backstop
     startDeadlineMs: 10 * 60_000,
   },

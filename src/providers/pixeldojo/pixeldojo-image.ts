@@ -59,8 +59,6 @@ export const pixeldojoImage: ModelAdapter<"wan2.7-image-pro"> = {
     callbacks: true,
     cancel: false,
     synchronous: false,
-    // 2 credits per image, but the USD value of a credit is unknown (§3.8).
-    pricePerImageUsd: null,
     // PixelDojo's own samples poll every 2 s; the webhook usually arrives first.
     polling: { baseMs: 2_000, maxMs: 10_000 },
     startDeadlineMs: 10 * 60_000,

@@ -50,8 +50,6 @@ export const pixeldojoVideo: ModelAdapter<"wan2.7-i2v"> = {
     promptRequired: false,
     callbacks: true,
     cancel: false,
-    // 2.5 credits/s at 720p and 3 at 1080p, but the USD value of a credit is unknown (§3.8).
-    pricePerSecondUsd: { "720p": null, "1080p": null },
     // PixelDojo's own samples poll every 2 s; the webhook usually arrives first.
     polling: { baseMs: 2_000, maxMs: 15_000 },
     startDeadlineMs: 10 * 60_000,

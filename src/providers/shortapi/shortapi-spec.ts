@@ -179,7 +179,6 @@ const shortapiVideo: ModelAdapter<"wan2.7-i2v"> = {
     promptRequired: false,
     callbacks: true,
     cancel: false,
-    pricePerSecondUsd: { "720p": 0.085, "1080p": 0.085 }, // documented flat price (§5.7)
     polling: { baseMs: 2_000, maxMs: 15_000 },
     startDeadlineMs: 10 * 60_000,
   },

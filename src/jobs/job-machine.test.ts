@@ -322,3 +322,37 @@ describe("job schedule", () => {
     expect(dueWork(transition(sent, { type: "settled", indexes: [], final: true }, t0, policy), t0)).toBeNull();
   });
 });
+
+describe("never failing while a paid result may still arrive", () => {
+  const outOfTries: JobRecord = job({ providers: ["evolink", "dashscope"] });
+
+  it("waits for a task it walked away from before failing, and takes its result", () => {
+    const first = accepted(outOfTries, "evolink", "evo-1");
+    const stuck = transition({ ...first, attempts: [{ ...first.attempts[0]!, start_deadline_at: t0 }] }, { type: "stuck", index: 0 }, t0 + 1, policy);
+    const second = accepted(stuck, "dashscope", "ds-1", processing);
+    // dashscope fails and no provider is left: the job does not fail while evo-1 may finish
+    const waiting = transition(second, { type: "observed", index: 1, task: failedWith({ ...genFailed, retryable: false }) }, t0 + 2, policy);
+    expect(waiting.status).toBe("running");
+    expect(waiting.submit).toBeNull();
+    const late = transition(waiting, { type: "observed", index: 0, task: completed }, t0 + 3, policy);
+    expect(late.copy).toMatchObject({ attempt: 0 });
+  });
+
+  it("fails once the task it waited on ends without a result", () => {
+    const first = accepted(outOfTries, "evolink", "evo-1");
+    const stuck = transition({ ...first, attempts: [{ ...first.attempts[0]!, start_deadline_at: t0 }] }, { type: "stuck", index: 0 }, t0 + 1, policy);
+    const second = accepted(stuck, "dashscope", "ds-1", processing);
+    const waiting = transition(second, { type: "observed", index: 1, task: failedWith({ ...genFailed, retryable: false }) }, t0 + 2, policy);
+    const failed = transition(waiting, { type: "observed", index: 0, task: failedWith(genFailed) }, t0 + 3, policy);
+    expect(failed.status).toBe("failed");
+    expect(failed.error?.code).toBe("upstream_generation_failed");
+  });
+
+  it("records a second task a create answer names after a callback was adopted", () => {
+    const creating = transition(job(), started(), t0, policy);
+    const adopted = transition(creating, { type: "callback", provider: "evolink", upstreamId: "from-callback" }, t0 + 1, policy);
+    const answered = transition(adopted, { type: "created", index: 0, upstreamId: "from-answer", task: pending }, t0 + 2, policy);
+    expect(answered.attempts.map((attempt) => [attempt.upstream_id, attempt.status])).toEqual([["from-callback", "running"], ["from-answer", "abandoned"]]);
+    expect(answered.attempts[1]!.cancel_due).toBe(true);
+  });
+});

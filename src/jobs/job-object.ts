@@ -29,7 +29,7 @@ import { JobStreamHub, Waiters } from "./job-stream";
 import { listJob } from "./tenant-index";
 import type { JobRecord } from "./job-types";
 import type { JobView } from "./job-view";
-import { toJobView } from "./job-view";
+import { publicState, toJobView } from "./job-view";
 
 /** How many due items one wake-up may work through before yielding to the next alarm. */
 const maxStepsPerWake = 16;
@@ -206,13 +206,14 @@ export class JobObject extends DurableObject<Env> {
     const before = this.job!;
     const changed = transition(before, event, this.now(), this.policy());
     if (changed === before) return;
-    const after = { ...changed, sequence: (before.sequence ?? 0) + 1 };
+    const visible = publicState(changed) !== publicState(before);
+    const after = visible ? { ...changed, sequence: (before.sequence ?? 0) + 1 } : changed;
     this.job = after;
     this.store.save(after);
     // `upstream_cancel` rows are written here only: one per cancel actually sent.
     const logged = event.type === "cancel_sent" ? (detail ? "upstream_cancel" : "upstream_cancel_unsupported") : event.type;
     this.store.appendEvent(new Date(this.now()).toISOString(), logged, after.status, detail);
-    this.changed(before, after);
+    if (visible) this.changed(before, after);
   }
 
   /** Tells whoever listens that the job changed. */

@@ -24,9 +24,11 @@ process.env.CLOUDFLARE_CF_FETCH_ENABLED ??= "false";
 const providers = ["dashscope", "evolink", "pixeldojo", "aimlapi", "shortapi"];
 
 /**
- * @param {{ gatewayPort?: number, emulatorPort?: number, persist?: string | false, logLevel?: string,
+ * @param {{ gatewayPort?: number, emulatorPort?: number, emulatorUrl?: string, persist?: string | false, logLevel?: string,
  *   vars?: Record<string,string>, entrypoint?: string, bindings?: Record<string, unknown>, migrations?: unknown[] }} options
  *   `entrypoint`, `bindings` and `migrations` let the benchmarks run their own Worker around the gateway.
+ *   `emulatorUrl`: use an emulator that is already running there and start only the gateway (the
+ *   chaos run kills and restarts the gateway while its emulator — the "providers" — lives on).
  * @returns {Promise<{ gatewayUrl: string, emulatorUrl: string, stop: () => Promise<void> }>}
  */
 export async function startLocalStack(options = {}) {
@@ -35,11 +37,11 @@ export async function startLocalStack(options = {}) {
   const emulatorPort = options.emulatorPort ?? 8788;
   const host = "127.0.0.1";
   const gatewayUrl = `http://${host}:${gatewayPort}`;
-  const emulatorUrl = `http://${host}:${emulatorPort}`;
+  const emulatorUrl = options.emulatorUrl ?? `http://${host}:${emulatorPort}`;
   const logLevel = options.logLevel ?? "warn";
   const text = (value) => ({ type: "plain_text", value });
 
-  const emulator = await startEmulator({ host, port: emulatorPort, publicUrl: emulatorUrl });
+  const emulator = options.emulatorUrl ? null : await startEmulator({ host, port: emulatorPort, publicUrl: emulatorUrl });
 
   // Every provider points at its emulator personality; the key is a placeholder the
   // emulator accepts. Ports can move, so the URL-valued vars are set here, not in the file.
@@ -67,7 +69,7 @@ export async function startLocalStack(options = {}) {
     });
     await gateway.ready;
   } catch (error) {
-    await emulator.dispose();
+    await emulator?.dispose();
     throw error;
   }
   return {
@@ -75,13 +77,13 @@ export async function startLocalStack(options = {}) {
     emulatorUrl,
     async stop() {
       await gateway.dispose();
-      await emulator.dispose();
+      await emulator?.dispose();
     },
   };
 }
 
 /** The emulator Worker (emulator/index.ts) on `host:port`, in memory, through Miniflare. */
-async function startEmulator({ host, port, publicUrl }) {
+export async function startEmulator({ host, port, publicUrl }) {
   const bundle = await build({
     entryPoints: ["emulator/index.ts"],
     bundle: true,

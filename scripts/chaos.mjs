@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+/**
+ * `npm run chaos`: SIGKILLs the local gateway (its whole process group: node, workerd,
+ * esbuild) at random instants under bursts of submits, slow creates, large copies and
+ * keyed client retries; restarts it on the same state each time; lets every job settle and
+ * checks that no acknowledged job was lost, every output is the provider's file byte for
+ * byte, upstream tasks belong to jobs (one per key), and the listing and R2 agree with the
+ * jobs. Prints a table (or `--json`) and exits 1 when a goal is broken.
+ *
+ *   npm run chaos -- --kills 30 --seed 7 --jobs 600 --minutes 30
+ *
+ * Flags: --kills N, --seed S, --jobs N (submits over the run), --minutes M (cap on the kill
+ * phase), --threshold P (orphan and multi-task rate allowed, percent; default 2),
+ * --media-mib LOW-HIGH (video output sizes; default 1-4), --settle-seconds N, --port P,
+ * --emulator-port P, --state-dir DIR (kept), --keep, --json.
+ */
+import { parseArgs } from "node:util";
+import { formatReport } from "./chaos/chaos-report.mjs";
+import { chaosDefaults, repositoryRoot, runChaos } from "./chaos/run-chaos.mjs";
+
+const { values } = parseArgs({
+  options: {
+    kills: { type: "string" },
+    seed: { type: "string" },
+    jobs: { type: "string" },
+    minutes: { type: "string" },
+    threshold: { type: "string" },
+    "media-mib": { type: "string" },
+    "settle-seconds": { type: "string" },
+    port: { type: "string" },
+    "emulator-port": { type: "string" },
+    "state-dir": { type: "string" },
+    keep: { type: "boolean", default: false },
+    json: { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+  strict: true,
+});
+
+if (values.help) {
+  console.log("usage: npm run chaos -- [--kills N] [--seed S] [--jobs N] [--minutes M] [--threshold PERCENT] [--media-mib LOW-HIGH] [--settle-seconds N] [--port P] [--emulator-port P] [--state-dir DIR] [--keep] [--json]");
+  process.exit(0);
+}
+
+/** A whole number flag within bounds, or exit 2 naming it. */
+function whole(name, min, max) {
+  if (values[name] === undefined) return undefined;
+  const number = Number(values[name]);
+  if (!Number.isInteger(number) || number < min || number > max) {
+    console.error(`--${name} must be a whole number from ${min} to ${max}`);
+    process.exit(2);
+  }
+  return number;
+}
+
+const options = {
+  kills: whole("kills", 1, 1000),
+  seed: whole("seed", 0, 2 ** 32 - 1),
+  jobs: whole("jobs", 1, 100_000),
+  minutes: whole("minutes", 1, 24 * 60),
+  settleSeconds: whole("settle-seconds", 10, 3600),
+  port: whole("port", 1, 65535),
+  emulatorPort: whole("emulator-port", 1, 65535),
+  stateDir: values["state-dir"],
+  keep: values.keep,
+};
+if (values.threshold !== undefined) {
+  const percent = Number(values.threshold);
+  if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
+    console.error("--threshold must be a percentage from 0 to 100");
+    process.exit(2);
+  }
+  options.threshold = percent / 100;
+}
+if (values["media-mib"] !== undefined) {
+  const match = /^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?$/.exec(values["media-mib"]);
+  if (!match || Number(match[2] ?? match[1]) < Number(match[1])) {
+    console.error("--media-mib must be a size or a range in MiB, e.g. 1-4 (0 keeps the bare clip)");
+    process.exit(2);
+  }
+  options.mediaMiB = [Number(match[1]), Number(match[2] ?? match[1])];
+}
+for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
+
+process.chdir(repositoryRoot); // wrangler.toml and emulator/ are read relative to it
+const settings = { ...chaosDefaults, ...options };
+const command = `npm run chaos -- --kills ${settings.kills} --seed ${settings.seed} --jobs ${settings.jobs} --minutes ${settings.minutes}${settings.threshold !== chaosDefaults.threshold ? ` --threshold ${settings.threshold * 100}` : ""}`;
+const report = await runChaos(options, { progress: (line) => process.stderr.write(`[chaos] ${line}\n`) });
+report.command = command;
+console.log(values.json ? JSON.stringify(report, null, 2) : `${formatReport(report)}\n\nreproduce: ${command}`);
+process.exit(report.ok ? 0 : 1);

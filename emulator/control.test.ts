@@ -4,8 +4,7 @@
  * the task listing and state reset, health.
  */
 import { describe, expect, it } from "vitest";
-import { mediaHead } from "./core/media-stream";
-import { SAMPLE_MP4 } from "./core/media-assets";
+import { mediaHead, naturalMedia } from "./core/media-stream";
 import { START, VALID_VIDEO_BODY, createHarness, createdTaskId } from "./test-harness";
 
 describe("PUT /__control/faults", () => {
@@ -16,7 +15,13 @@ describe("PUT /__control/faults", () => {
     [{ provider: "nobody", fail_rate: 1 }, "provider must be one of: dashscope, evolink, pixeldojo, aimlapi, shortapi"],
     [{ submit_status: 200 }, "submit_status must be an integer from 400 to 599"],
     [{ callback_shuffle: "yes" }, "callback_shuffle must be a boolean"],
-    [{ media_bytes: SAMPLE_MP4.length + 3 }, "media_bytes must be"],
+    [{ media_bytes: 20_000 }, "media_bytes must be an integer from 65536"],
+    [{ media_cut: "clean" }, "media_cut must be one of: error, short"],
+    [{ status_vocabulary: "universal" }, "status_vocabulary needs a plan scoped to one of: pixeldojo, aimlapi"],
+    [{ provider: "dashscope", result_shape: "images" }, "result_shape needs a plan scoped to one of: evolink, pixeldojo, shortapi"],
+    [{ provider: "shortapi", result_shape: "result_data" }, "result_shape must be one of: videos, images (for shortapi)"],
+    [{ provider: "pixeldojo", progress_format: 45 }, "progress_format must be a string"],
+    [{ submit_hang_ms: -1 }, "submit_hang_ms must be an integer from 0 to 3600000"],
     [{ fail_code: "" }, "fail_code must be a non-empty string or an integer"],
   ])("rejects %j with 400 and a clear message", async (plan, message) => {
     const harness = createHarness();
@@ -111,7 +116,10 @@ describe("log, tasks and state", () => {
         id,
         status: "pending",
         output_sha256: [expect.stringMatching(/^[0-9a-f]{64}$/)],
-        output_bytes: [SAMPLE_MP4.length],
+        output_bytes: [expect.any(Number)],
+        idempotency_key: null,
+        create_answer: "sent",
+        replays: 0,
         callbacks: [],
       }),
     ]);
@@ -146,10 +154,12 @@ describe("log, tasks and state", () => {
 
 describe("media head", () => {
   it("uses a 64-bit free box size beyond 4 GiB", () => {
-    const total = SAMPLE_MP4.length + 5 * 2 ** 30;
-    const head = mediaHead({ kind: "video", seed: 1, totalBytes: total });
-    const view = new DataView(head.buffer, SAMPLE_MP4.length);
-    expect(head.length).toBe(SAMPLE_MP4.length + 16);
+    const media = { kind: "video" as const, seed: 1, width: 1280, height: 720, seconds: 5 };
+    const clip = naturalMedia(media).length;
+    const total = clip + 5 * 2 ** 30;
+    const head = mediaHead({ ...media, totalBytes: total });
+    const view = new DataView(head.buffer, clip);
+    expect(head.length).toBe(clip + 16);
     expect(view.getUint32(0)).toBe(1);
     expect(view.getBigUint64(8)).toBe(BigInt(5 * 2 ** 30));
   });

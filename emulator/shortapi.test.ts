@@ -24,9 +24,10 @@ async function createdId(h: Harness, body: unknown = BODY): Promise<string> {
   if (response.status !== 200 || json.code !== 0) throw new Error(`create failed: ${JSON.stringify(json)}`);
   return json.data.job_id as string;
 }
+/** An in-body refusal: HTTP 200, a non-zero code, the text in `info` (the fixtures' shape). */
 async function expectApiError(response: Response, code: number): Promise<void> {
   expect(response.status).toBe(200);
-  expect(await response.json()).toEqual({ code, message: expect.any(String) });
+  expect(await response.json()).toEqual({ code, info: expect.any(String) });
 }
 async function expectHttpError(response: Response, status: number): Promise<Json> {
   expect(response.status).toBe(status);

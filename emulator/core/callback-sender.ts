@@ -7,7 +7,7 @@
  */
 import type { FaultPlan } from "./fault-plan";
 import type { FaultRandom } from "./random";
-import { phaseAt, type EmulatedTask, type TaskPhase } from "./task-store";
+import { phaseAt, terminalAt as terminalInstant, type EmulatedTask, type TaskPhase } from "./task-store";
 
 /** How a provider retries: per-attempt timeout and the waits before each retry. */
 export interface CallbackPolicy {
@@ -51,10 +51,13 @@ export async function deliverCallbacks(environment: CallbackEnvironment, job: Ca
     task.callbacks.push({ url, kind: "terminal", attempt: 0, at: environment.now(), status: null, dropped: true });
     return;
   }
-  const terminalAt = Math.min(task.createdAt + task.durationMs, task.cancelledAt ?? Infinity);
+  const terminalAt = terminalInstant(task);
   await environment.sleep(Math.max(0, terminalAt + (faults.callback_delay_ms ?? 0) - environment.now()));
   if (!environment.isKnown(task)) return;
-  const body = JSON.stringify(job.render(phaseAt(task, Math.max(environment.now(), terminalAt))));
+  const phase = phaseAt(task, Math.max(environment.now(), terminalAt));
+  // A provider that lost the task has nothing to call back about.
+  if (phase.status === "forgotten") return;
+  const body = JSON.stringify(job.render(phase));
   await send(environment, job, url, body, "terminal", job.policy.retryDelaysMs);
   // Extra copies go out once each: a provider that duplicates does not also retry the copy.
   for (let copy = 0; copy < (faults.callback_duplicates ?? 0); copy += 1) {

@@ -30,7 +30,6 @@ export function healthBody(personalities: readonly Personality[]) {
 /** Mount at `/__control`. */
 export function createControlRoutes(core: EmulatorCore, personalities: readonly Personality[]): Hono {
   const app = new Hono();
-  const providers = personalities.map((personality) => personality.name);
 
   app.get("/health", (c) => c.json(healthBody(personalities)));
 
@@ -41,7 +40,7 @@ export function createControlRoutes(core: EmulatorCore, personalities: readonly 
     } catch {
       return c.json({ error: "the fault plan must be a JSON object" }, 400);
     }
-    const parsed = parseFaultPlan(input, providers);
+    const parsed = parseFaultPlan(input, personalities);
     if (!parsed.ok) return c.json({ error: parsed.message }, 400);
     core.faults.set(parsed.provider, parsed.plan);
     if (parsed.plan.seed !== undefined) core.random.reseed(parsed.plan.seed);
@@ -78,6 +77,9 @@ export function createControlRoutes(core: EmulatorCore, personalities: readonly 
         output_sha256: hashes,
         output_bytes: task.outputs.map((file) => file.spec.totalBytes),
         callback_url: task.callbackUrl,
+        idempotency_key: task.idempotencyKey,
+        create_answer: task.createAnswer,
+        replays: task.replays,
         callbacks: task.callbacks,
         data: task.data,
       });

@@ -6,13 +6,26 @@
  */
 import { deliverCallbacks, type CallbackPolicy } from "./callback-sender";
 import { createFaultBook, type FaultBook, type FaultPlan } from "./fault-plan";
-import { digestMedia, naturalMediaBytes, type MediaKind } from "./media-stream";
+import { digestMedia, mediaSize, type MediaKind } from "./media-stream";
 import { createFaultRandom, type FaultRandom } from "./random";
 import { createRequestLog, type RequestLog } from "./request-log";
-import { createTaskStore, isTerminal, phaseAt, type EmulatedTask, type OutputFile, type TaskPhase, type TaskStore } from "./task-store";
+import {
+  createTaskStore,
+  isTerminal,
+  phaseAt,
+  terminalAt,
+  PENDING_SHARE,
+  type EmulatedTask,
+  type OutputFile,
+  type TaskPhase,
+  type TaskStore,
+} from "./task-store";
 
 /** Default time from creation to the terminal state. */
 export const DEFAULT_DURATION_MS = 2000;
+
+/** How long a withheld create answer holds the connection by default: past any client's patience. */
+export const DEFAULT_SUBMIT_HANG_MS = 300_000;
 
 /** What the core needs from its host. */
 export interface CoreOptions {
@@ -28,6 +41,11 @@ export interface OutputRequest {
   /** File extension without dot, e.g. "mp4". */
   extension: string;
   contentType: string;
+  /** The size the job asked for, in pixels: the file's headers carry it. */
+  width: number;
+  height: number;
+  /** The duration the job asked for (videos), in whole seconds. */
+  seconds?: number;
 }
 
 /** What a personality decides when it accepts a create call. */
@@ -44,6 +62,8 @@ export interface LaunchSpec<Data> {
   /** The provider's failure message for a code. */
   failureMessage(code: string | number): string;
   callbackUrl: string | null;
+  /** The create call's Idempotency-Key header, recorded for `/__control/tasks`. */
+  idempotencyKey?: string | null;
   data: Data;
 }
 
@@ -58,8 +78,16 @@ export interface EmulatorCore {
   taskPhase(task: EmulatedTask): TaskPhase;
   /** Waits out the provider's `submit_delay_ms` (on the injected clock) before a create call answers. */
   delaySubmit(provider: string): Promise<void>;
-  /** Creates and stores a task, applying the provider's fault plan (duration, failure, sizes, URL lifetime). */
+  /** Creates and stores a task, applying the provider's fault plan (duration, fate, sizes, URL lifetime). */
   launchTask<Data>(spec: LaunchSpec<Data>): EmulatedTask<Data>;
+  /** True when `create_rejection_rate` makes this create call a provider-specific refusal. */
+  rejectsCreate(provider: string): boolean;
+  /**
+   * The answer to a create call that made (or replayed) `task`: `answer`, or under
+   * `submit_hang_rate` nothing for `submit_hang_ms` and then a dropped connection (a status
+   * line whose body never comes: workerd cannot close a connection before the status line).
+   */
+  answerCreate(task: EmulatedTask, answer: Response): Promise<Response>;
   /**
    * Cancels a task that has not reached its terminal state yet; false if it already had.
    * Whether a provider allows it in the current phase is the personality's decision.
@@ -101,30 +129,46 @@ export function createCore(options: CoreOptions): EmulatorCore {
     const failCode = plan.fail_code ?? spec.defaultFailCode;
     const seed = (spec.seed ?? random.uint32()) >>> 0;
     const expiresAt = createdAt + (plan.url_ttl_ms ?? spec.urlLifetimeMs);
-    const outputs = failed
-      ? []
-      : spec.outputs.map((output, index): OutputFile => {
-          // Distinct seeds per output so a multi-output task has distinct files.
-          const outputSeed = (seed + Math.imul(index, 0x9e3779b9)) >>> 0;
-          const natural = naturalMediaBytes(output.kind, outputSeed);
-          // Only videos can be padded (with a `free` box); images keep their natural size.
-          const totalBytes = output.kind === "video" ? (plan.media_bytes ?? natural) : natural;
-          const name = `${index}.${output.extension}`;
-          return {
-            name,
-            url: `${publicUrl}/files/${spec.provider}/${encodeURIComponent(spec.id)}/${name}?expires=${expiresAt}`,
-            contentType: output.contentType,
-            expiresAt,
-            spec: { kind: output.kind, seed: outputSeed, totalBytes },
-          };
-        });
+    // One fate per task, drawn in this order; a rate left unset draws nothing, so older plans
+    // replay the same sequence.
+    const cancelled = !failed && random.chance(plan.cancel_rate);
+    const forgotten = !failed && !cancelled && random.chance(plan.forget_rate);
+    const suspendMs = plan.suspend_ms ?? 0;
+    const suspended = suspendMs > 0 && random.chance(plan.suspend_rate ?? 1);
+    const workingMs = plan.duration_ms ?? DEFAULT_DURATION_MS;
+    const durationMs = workingMs + (suspended ? suspendMs : 0);
+    const outputs =
+      failed || cancelled || forgotten
+        ? []
+        : spec.outputs.map((output, index): OutputFile => {
+            // Distinct seeds per output so a multi-output task has distinct files.
+            const outputSeed = (seed + Math.imul(index, 0x9e3779b9)) >>> 0;
+            const media = { kind: output.kind, seed: outputSeed, width: output.width, height: output.height, seconds: output.seconds ?? 0 };
+            // Only videos can be padded (with a `free` box); images keep their natural size.
+            const totalBytes = mediaSize(media, output.kind === "video" ? plan.media_bytes : undefined);
+            const name = `${index}.${output.extension}`;
+            return {
+              name,
+              url: `${publicUrl}/files/${spec.provider}/${encodeURIComponent(spec.id)}/${name}?expires=${expiresAt}`,
+              contentType: output.contentType,
+              expiresAt,
+              spec: { ...media, totalBytes },
+            };
+          });
+    const suspendFrom = createdAt + workingMs * PENDING_SHARE;
     const task: EmulatedTask<Data> = {
       provider: spec.provider,
       id: spec.id,
       createdAt,
-      durationMs: plan.duration_ms ?? DEFAULT_DURATION_MS,
+      durationMs,
       failure: failed ? { code: failCode, message: spec.failureMessage(failCode) } : null,
-      cancelledAt: null,
+      // The provider's own cancellation or loss comes halfway through the task's life.
+      cancelledAt: cancelled ? createdAt + Math.floor(durationMs / 2) : null,
+      forgottenAt: forgotten ? createdAt + Math.floor(durationMs / 2) : null,
+      suspension: suspended ? { from: suspendFrom, until: suspendFrom + suspendMs } : null,
+      idempotencyKey: spec.idempotencyKey ?? null,
+      createAnswer: "sent",
+      replays: 0,
       outputs,
       callbackUrl: spec.callbackUrl,
       callbacks: [],
@@ -142,6 +186,16 @@ export function createCore(options: CoreOptions): EmulatorCore {
     tasks,
     log,
     launchTask,
+    rejectsCreate: (provider) => random.chance(faults.effective(provider).create_rejection_rate),
+    async answerCreate(task, answer) {
+      const plan = faults.effective(task.provider);
+      if (!random.chance(plan.submit_hang_rate)) return answer;
+      task.createAnswer = "withheld";
+      const hangMs = plan.submit_hang_ms ?? DEFAULT_SUBMIT_HANG_MS;
+      // No zero-length sleep: a test clock only fires sleeps when the test advances it.
+      if (hangMs > 0) await options.sleep(hangMs);
+      return droppedAnswer(answer);
+    },
     async delaySubmit(provider) {
       const delay = faults.effective(provider).submit_delay_ms ?? 0;
       // No zero-length sleep: a test clock only fires sleeps when the test advances it.
@@ -154,11 +208,11 @@ export function createCore(options: CoreOptions): EmulatorCore {
       return true;
     },
     async awaitTerminal(task) {
-      const terminalAt = Math.min(task.createdAt + task.durationMs, task.cancelledAt ?? Infinity);
-      const wait = terminalAt - options.now();
+      const end = terminalAt(task);
+      const wait = end - options.now();
       // No zero-length sleep: a test clock only fires sleeps when the test advances it.
       if (wait > 0) await options.sleep(wait);
-      return phaseAt(task, Math.max(options.now(), terminalAt));
+      return phaseAt(task, Math.max(options.now(), end));
     },
     scheduleCallbacks(task, context, render, policy) {
       const environment = {
@@ -182,4 +236,17 @@ export function createCore(options: CoreOptions): EmulatorCore {
       log.clear();
     },
   };
+}
+
+/**
+ * The answer's status line and headers, with a Content-Length, and then no body at all: the
+ * connection closes where the JSON should start, so the client's read of it fails.
+ */
+function droppedAnswer(answer: Response): Response {
+  const headers = new Headers(answer.headers);
+  const length = Number(headers.get("content-length") ?? 0) || 64;
+  const body = new FixedLengthStream(length);
+  void body.writable.abort(new Error("emulated connection dropped before the create answer")).catch(() => undefined);
+  void answer.body?.cancel();
+  return new Response(body.readable, { status: answer.status, headers });
 }

@@ -4,7 +4,7 @@
  * must fail loudly, not silently test nothing) and scoping (a global plan, overridden field by
  * field by a per-provider plan).
  */
-import { videoSizeProblem } from "./media-stream";
+import { MIN_PADDED_VIDEO_BYTES } from "./media-stream";
 
 /** Every fault the emulator knows; all optional. See ../../shared/EMULATOR.md. */
 export interface FaultPlan {
@@ -40,6 +40,31 @@ export interface FaultPlan {
   url_ttl_ms?: number;
   /** Create calls get the provider's out-of-credit answer. */
   credit_exhausted?: boolean;
+  /**
+   * Probability that a create our side would accept is refused as the provider refuses a model
+   * it cannot serve (PixelDojo 404 `model_not_found`, ShortAPI `code` ≠ 0 with `info`, …).
+   */
+  create_rejection_rate?: number;
+  /** Probability that a create is accepted (the task exists, runs, bills) but its answer is withheld. */
+  submit_hang_rate?: number;
+  /** How long a withheld answer holds the connection before dropping it; default 300 000 ms. */
+  submit_hang_ms?: number;
+  /** Probability, decided at creation, that the provider cancels the task halfway (EvoLink `cancelled`, DashScope `CANCELED`). */
+  cancel_rate?: number;
+  /** Probability, decided at creation, that the provider loses the task halfway (DashScope `UNKNOWN`, others not found). */
+  forget_rate?: number;
+  /** A pause after queueing (DashScope `SUSPENDED`), after which the task resumes and ends that much later. */
+  suspend_ms?: number;
+  /** Probability that `suspend_ms` applies to a task; default 1. */
+  suspend_rate?: number;
+  /** How `media_abort_rate` ends a body: `error` (the read fails; default) or `short` (a clean early end). */
+  media_cut?: "error" | "short";
+  /** The provider's status words, where it documents more than one vocabulary (provider-scoped). */
+  status_vocabulary?: string;
+  /** Where a completed task's URLs are, where the provider documents more than one shape (provider-scoped). */
+  result_shape?: string;
+  /** How in-flight progress is reported, where it varies (provider-scoped). */
+  progress_format?: string;
   /** Seeds the fault PRNG (installing a plan with a seed restarts the sequence). */
   seed?: number;
 }
@@ -60,7 +85,15 @@ const failCode: Check = (value) =>
     ? null
     : "must be a non-empty string or an integer";
 const mediaBytes: Check = (value) =>
-  integer(0, 2 ** 40)(value) ?? videoSizeProblem(value as number);
+  integer(MIN_PADDED_VIDEO_BYTES, 2 ** 40)(value) === null
+    ? null
+    : `must be an integer from ${MIN_PADDED_VIDEO_BYTES} (room for any generated clip and its free box) to ${2 ** 40}`;
+const oneOf =
+  (options: readonly string[]): Check =>
+  (value) =>
+    typeof value === "string" && options.includes(value) ? null : `must be one of: ${options.join(", ")}`;
+/** Checked per provider against its Personality.faultChoices, in parseFaultPlan. */
+const providerChoice: Check = (value) => (typeof value === "string" ? null : "must be a string");
 
 const FIELD_CHECKS: Record<keyof FaultPlan, Check> = {
   submit_status: integer(400, 599),
@@ -79,8 +112,30 @@ const FIELD_CHECKS: Record<keyof FaultPlan, Check> = {
   media_abort_rate: rate,
   url_ttl_ms: integer(0, 30 * 24 * 3_600_000),
   credit_exhausted: flag,
+  create_rejection_rate: rate,
+  submit_hang_rate: rate,
+  submit_hang_ms: integer(0, 3_600_000),
+  cancel_rate: rate,
+  forget_rate: rate,
+  suspend_ms: integer(0, 3_600_000),
+  suspend_rate: rate,
+  media_cut: oneOf(["error", "short"]),
+  status_vocabulary: providerChoice,
+  result_shape: providerChoice,
+  progress_format: providerChoice,
   seed: integer(0, 4294967295),
 };
+
+/** Fields whose values each provider defines (`Personality.faultChoices`). */
+export type ProviderChoiceField = "status_vocabulary" | "result_shape" | "progress_format";
+const PROVIDER_CHOICE_FIELDS: readonly ProviderChoiceField[] = ["status_vocabulary", "result_shape", "progress_format"];
+
+/** What the parser needs to know of a provider. */
+export interface FaultPlanProvider {
+  name: string;
+  /** Per field, the values this provider offers, the default first. */
+  faultChoices?: Partial<Record<ProviderChoiceField, readonly string[]>>;
+}
 
 /** A validated plan and its scope (`null` = global). */
 export type ParsedFaultPlan =
@@ -90,10 +145,11 @@ export type ParsedFaultPlan =
 /**
  * Validates a fault plan body.
  * @example
- * parseFaultPlan({ provider: "evolink", fail_rate: 1 }, ["evolink"])
+ * parseFaultPlan({ provider: "evolink", fail_rate: 1 }, [{ name: "evolink" }])
  * // { ok: true, provider: "evolink", plan: { fail_rate: 1 } }
  */
-export function parseFaultPlan(input: unknown, providers: readonly string[]): ParsedFaultPlan {
+export function parseFaultPlan(input: unknown, known: readonly FaultPlanProvider[]): ParsedFaultPlan {
+  const providers = known.map((entry) => entry.name);
   if (typeof input !== "object" || input === null || Array.isArray(input)) {
     return { ok: false, message: "the fault plan must be a JSON object" };
   }
@@ -114,6 +170,18 @@ export function parseFaultPlan(input: unknown, providers: readonly string[]): Pa
     const problem = FIELD_CHECKS[key as keyof FaultPlan](value);
     if (problem !== null) return { ok: false, message: `${key} ${problem}` };
     plan[key] = value;
+  }
+  // A vocabulary or shape means something only for one provider: a global one would silently
+  // do nothing for the others, so it must be scoped, and its value must be that provider's.
+  for (const field of PROVIDER_CHOICE_FIELDS) {
+    if (plan[field] === undefined) continue;
+    const offering = known.filter((entry) => entry.faultChoices?.[field] !== undefined).map((entry) => entry.name);
+    const choices = known.find((entry) => entry.name === provider)?.faultChoices?.[field];
+    if (provider === null || choices === undefined) {
+      return { ok: false, message: `${field} needs a plan scoped to one of: ${offering.join(", ")}` };
+    }
+    const problem = oneOf(choices)(plan[field]);
+    if (problem !== null) return { ok: false, message: `${field} ${problem} (for ${provider})` };
   }
   return { ok: true, provider, plan: plan as FaultPlan };
 }

@@ -4,7 +4,18 @@
  * signed CDN/OSS URL. The expiry in the URL is checked against the task's record (a client
  * cannot extend it) and the clock; then the bytes stream from the generator, with a
  * Content-Length (FixedLengthStream) unless the fault plan says otherwise, optionally cut
- * halfway, with single-range support for resumable copies.
+ * halfway (`media_abort_rate`, `media_cut`), with single-range support for resumable copies.
+ *
+ * The two cuts:
+ * - `error`: the client's read fails. With a Content-Length the connection closes early. Without
+ *   one, workerd cannot close a chunked body before its terminating chunk: an errored stream is
+ *   ended with `0\r\n\r\n` (kj's HttpChunkedEntityWriter; cloudflare/workerd#6818), which a client
+ *   cannot tell from a whole file. So that answer is sent `Content-Encoding: gzip` (workerd
+ *   compresses it) and the cut leaves the gzip stream unfinished: a workerd client (the
+ *   gateway) fails the read with "Gzip compressed stream ended prematurely". Through a service
+ *   binding the stream error itself reaches the reader.
+ * - `short`: a clean early end, the truncated file a careless CDN might serve: without a length
+ *   a chunked body that simply ends, with one a Content-Length that matches the short body.
  */
 import { Hono } from "hono";
 import type { EmulatorCore } from "./core";
@@ -41,19 +52,31 @@ export function createFileRoutes(core: EmulatorCore): Hono {
     if (plan.media_no_length !== true) headers["content-length"] = String(end - start);
     if (c.req.method === "HEAD") return c.body(null, status, headers);
     const cut = core.random.chance(plan.media_abort_rate);
-    const stream = createMediaStream(file.spec, {
-      start,
-      end,
-      ...(cut ? { cutAt: start + Math.floor((end - start) / 2) } : {}),
-    });
-    if (plan.media_no_length === true) return c.body(stream, status, headers);
-    // A FixedLengthStream tells workerd the length up front (Content-Length, no chunking)
-    // while the body is still generated lazily; a cut source aborts it mid-body.
-    const fixed = new FixedLengthStream(end - start);
-    stream.pipeTo(fixed.writable).catch(() => undefined);
-    return c.body(fixed.readable, status, headers);
+    const cutAt = start + Math.floor((end - start) / 2);
+    if (cut && plan.media_cut === "short") {
+      if (plan.media_no_length !== true) {
+        headers["content-length"] = String(cutAt - start);
+        if (range !== null) headers["content-range"] = `bytes ${start}-${cutAt - 1}/${total}`;
+      }
+      return serve(createMediaStream(file.spec, { start, end: cutAt }), status, headers, plan.media_no_length === true ? null : cutAt - start);
+    }
+    const stream = createMediaStream(file.spec, { start, end, ...(cut ? { cutAt } : {}) });
+    if (cut && plan.media_no_length === true) headers["content-encoding"] = "gzip";
+    return serve(stream, status, headers, plan.media_no_length === true ? null : end - start);
   });
   return app;
+}
+
+/**
+ * A body of `length` bytes (null: unknown, so chunked). A FixedLengthStream tells workerd the
+ * length up front (Content-Length, no chunking) while the body is still generated lazily; a
+ * source that errors aborts it mid-body, which closes the connection early.
+ */
+function serve(stream: ReadableStream<Uint8Array>, status: 200 | 206, headers: Record<string, string>, length: number | null): Response {
+  if (length === null) return new Response(stream, { status, headers });
+  const fixed = new FixedLengthStream(length);
+  stream.pipeTo(fixed.writable).catch(() => undefined);
+  return new Response(fixed.readable, { status, headers });
 }
 
 /**

@@ -1,12 +1,14 @@
 /**
  * @module media-stream
  * Generates output files as streams, never as whole buffers, so a 500 MB "video" costs one
- * 64 KiB block of memory. A video is the real sample clip followed by one top-level MP4 `free`
- * box (players skip it) whose payload is a seeded 64 KiB block repeated: every seed gives a
- * different file and hash, every byte is reproducible. An image is the sample PNG with the
- * seed in a `tEXt` chunk, so images also differ per seed.
+ * 64 KiB block of memory. A video is a generated MP4 clip carrying the requested size and
+ * duration (./mp4-writer.ts) followed, when a size is asked for, by one top-level MP4 `free` box
+ * (players skip it) whose payload is a seeded 64 KiB block repeated; an image is a generated PNG
+ * of the requested size (./png-writer.ts). The colour and the padding come from the seed: every
+ * seed gives a different file and hash, every byte is reproducible.
  */
-import { SAMPLE_MP4, SAMPLE_PNG } from "./media-assets";
+import { buildClip } from "./mp4-writer";
+import { buildPng } from "./png-writer";
 import { mulberry32 } from "./random";
 
 export type MediaKind = "video" | "image";
@@ -14,10 +16,15 @@ export type MediaKind = "video" | "image";
 /** What identifies a generated file's bytes. */
 export interface MediaSpec {
   kind: MediaKind;
-  /** Seeds the padding (video) or the `tEXt` chunk (image). */
+  /** Seeds the colour, the padding (video) and the `tEXt` chunk (image). */
   seed: number;
   /** Total file size; for images always `mediaHead(spec).length`. */
   totalBytes: number;
+  /** Picture size in pixels, as the job asked for it. */
+  width: number;
+  height: number;
+  /** Video duration in whole seconds (ignored for images). */
+  seconds: number;
 }
 
 /** Padding is emitted in blocks of this size; one block is allocated per stream. */
@@ -26,33 +33,49 @@ export const BLOCK_BYTES = 64 * 1024;
 const FREE_HEADER_BYTES = 8;
 const FREE_LARGE_HEADER_BYTES = 16;
 
-/** Why `totalBytes` cannot hold the clip plus a well-formed `free` box, or null if it can. */
-export function videoSizeProblem(totalBytes: number): string | null {
-  const clip = SAMPLE_MP4.length;
-  if (totalBytes === clip || totalBytes >= clip + FREE_HEADER_BYTES) return null;
-  return `must be ${clip} (the bare clip) or at least ${clip + FREE_HEADER_BYTES} (clip + free box)`;
-}
+/**
+ * The smallest padded size a plan may ask for: above every generated clip (1920×1080 for 15 s
+ * is about 15 KB) plus its `free` header, so any `media_bytes` fits any request.
+ */
+export const MIN_PADDED_VIDEO_BYTES = 64 * 1024;
 
-/** The default size of a file of this kind: the bare clip, or the seeded PNG. */
-export function naturalMediaBytes(kind: MediaKind, seed: number): number {
-  return kind === "video" ? SAMPLE_MP4.length : seededPng(seed).length;
+/** The file's own bytes, before any padding: the clip or the PNG. */
+export function naturalMedia(spec: Omit<MediaSpec, "totalBytes">): Uint8Array {
+  const next = mulberry32(spec.seed ^ 0x5eed);
+  const pick = (low: number, high: number) => low + Math.floor(next() * (high - low + 1));
+  if (spec.kind === "image") {
+    return buildPng({ width: spec.width, height: spec.height, rgb: (pick(0, 255) << 16) | (pick(0, 255) << 8) | pick(0, 255), seed: spec.seed });
+  }
+  // Video-range Y'CbCr, away from 0–3 so the PCM samples never need emulation prevention.
+  return buildClip({ width: spec.width, height: spec.height, seconds: spec.seconds, colour: { y: pick(32, 220), cb: pick(40, 216), cr: pick(40, 216) } });
 }
 
 /** The file's bytes before the repeated padding (a fresh copy: streams may hand it off). */
 export function mediaHead(spec: MediaSpec): Uint8Array {
-  if (spec.kind === "image") return seededPng(spec.seed);
-  const padding = spec.totalBytes - SAMPLE_MP4.length;
-  if (padding <= 0) return SAMPLE_MP4.slice();
+  const clip = naturalMedia(spec);
+  if (spec.kind === "image") return clip;
+  const padding = spec.totalBytes - clip.length;
+  if (padding <= 0) return clip;
   const large = padding > 0xffffffff;
   const header = large ? FREE_LARGE_HEADER_BYTES : FREE_HEADER_BYTES;
-  const head = new Uint8Array(SAMPLE_MP4.length + header);
-  head.set(SAMPLE_MP4);
-  const view = new DataView(head.buffer, SAMPLE_MP4.length, header);
+  const head = new Uint8Array(clip.length + header);
+  head.set(clip);
+  const view = new DataView(head.buffer, clip.length, header);
   // ISO/IEC 14496-12 box header: size 1 means "a 64-bit size follows the type".
   view.setUint32(0, large ? 1 : padding);
-  head.set([0x66, 0x72, 0x65, 0x65], SAMPLE_MP4.length + 4); // "free"
+  head.set([0x66, 0x72, 0x65, 0x65], clip.length + 4); // "free"
   if (large) view.setBigUint64(8, BigInt(padding));
   return head;
+}
+
+/**
+ * The size a file will have: the natural size, or for a video `padTo` when it leaves room for a
+ * `free` box (the plan guarantees it does, see MIN_PADDED_VIDEO_BYTES).
+ */
+export function mediaSize(spec: Omit<MediaSpec, "totalBytes">, padTo: number | undefined): number {
+  const natural = naturalMedia(spec).length;
+  if (spec.kind === "image" || padTo === undefined || padTo < natural + FREE_HEADER_BYTES) return natural;
+  return padTo;
 }
 
 /** Options for one read of a file. */
@@ -120,38 +143,4 @@ function paddingBlock(seed: number): Uint8Array {
   const words = new Uint32Array(BLOCK_BYTES / 4);
   for (let index = 0; index < words.length; index += 1) words[index] = Math.floor(next() * 4294967296);
   return new Uint8Array(words.buffer);
-}
-
-/** The sample PNG with a `tEXt` chunk `emulator-seed\0<seed>` inserted after IHDR. */
-function seededPng(seed: number): Uint8Array {
-  const ihdrEnd = 8 + 4 + 4 + 13 + 4; // signature, then IHDR's length, type, data, CRC
-  const data = new TextEncoder().encode(`emulator-seed\0${seed >>> 0}`);
-  const chunk = new Uint8Array(12 + data.length);
-  const view = new DataView(chunk.buffer);
-  view.setUint32(0, data.length);
-  chunk.set([0x74, 0x45, 0x58, 0x74], 4); // "tEXt"
-  chunk.set(data, 8);
-  view.setUint32(8 + data.length, crc32(chunk.subarray(4, 8 + data.length)));
-  const png = new Uint8Array(SAMPLE_PNG.length + chunk.length);
-  png.set(SAMPLE_PNG.subarray(0, ihdrEnd));
-  png.set(chunk, ihdrEnd);
-  png.set(SAMPLE_PNG.subarray(ihdrEnd), ihdrEnd + chunk.length);
-  return png;
-}
-
-let crcTable: Uint32Array | null = null;
-
-/** CRC-32 as PNG chunks use it (ISO 3309, reflected polynomial 0xedb88320). */
-function crc32(bytes: Uint8Array): number {
-  if (crcTable === null) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n += 1) {
-      let c = n;
-      for (let k = 0; k < 8; k += 1) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let crc = 0xffffffff;
-  for (const byte of bytes) crc = (crcTable[(crc ^ byte) & 0xff] as number) ^ (crc >>> 8);
-  return (crc ^ 0xffffffff) >>> 0;
 }

@@ -8,6 +8,7 @@
  */
 import type { Hono } from "hono";
 import type { EmulatorCore } from "./core";
+import type { ProviderChoiceField } from "./fault-plan";
 
 export interface Personality {
   /** Path prefix without slashes ("evolink"), also the `provider` in logs, tasks and fault plans. */
@@ -19,4 +20,9 @@ export interface Personality {
    * The core mounts them at `/<name>` and logs every request they receive.
    */
   createRoutes(core: EmulatorCore): Hono;
+  /**
+   * The values a provider-scoped plan may give `status_vocabulary`, `result_shape` and
+   * `progress_format` here, the default first; a field it does not list does not apply to it.
+   */
+  readonly faultChoices?: Partial<Record<ProviderChoiceField, readonly string[]>>;
 }

@@ -7,7 +7,11 @@
  */
 import type { MediaSpec } from "./media-stream";
 
-export type TaskStatus = "pending" | "processing" | "completed" | "failed" | "cancelled";
+/**
+ * `suspended`: the provider paused the task (DashScope's SUSPENDED), it resumes later.
+ * `forgotten`: the provider lost the task (DashScope's UNKNOWN, the others' not-found answer).
+ */
+export type TaskStatus = "pending" | "processing" | "suspended" | "completed" | "failed" | "cancelled" | "forgotten";
 
 /** Where a task is at one instant. `progress` is 0–100. */
 export interface TaskPhase {
@@ -51,7 +55,18 @@ export interface EmulatedTask<Data = unknown> {
   durationMs: number;
   /** Set at creation when the task is destined to fail. */
   failure: { code: string | number; message: string } | null;
+  /** When the task was cancelled (by a cancel call, or by the provider under `cancel_rate`). */
   cancelledAt: number | null;
+  /** When the provider forgets the task (`forget_rate`): from then on it is unknown to its API. */
+  forgottenAt: number | null;
+  /** A pause before processing (`suspend_ms`), included in `durationMs`. */
+  suspension: { from: number; until: number } | null;
+  /** The Idempotency-Key header of the create call, if any (only EvoLink honours it). */
+  idempotencyKey: string | null;
+  /** Whether the create answer went out, or was withheld under `submit_hang_rate`. */
+  createAnswer: "sent" | "withheld";
+  /** Create calls answered with this task again because they repeated its Idempotency-Key. */
+  replays: number;
   /** Exposed by the personality only once completed. */
   outputs: OutputFile[];
   callbackUrl: string | null;
@@ -59,30 +74,43 @@ export interface EmulatedTask<Data = unknown> {
   data: Data;
 }
 
-/** The first quarter of a task's life is spent queued, the rest processing. */
+/** The first quarter of a task's working time is spent queued, the rest processing. */
 export const PENDING_SHARE = 0.25;
+
+/** When the task stops changing: its end, or an earlier cancellation or loss. */
+export function terminalAt(task: EmulatedTask): number {
+  return Math.min(task.createdAt + task.durationMs, task.cancelledAt ?? Infinity, task.forgottenAt ?? Infinity);
+}
 
 /**
  * The phase of `task` at instant `at`.
  * @example phaseAt(task, task.createdAt + task.durationMs) // { status: "completed", progress: 100 }
  */
 export function phaseAt(task: EmulatedTask, at: number): TaskPhase {
-  const terminalAt = task.createdAt + task.durationMs;
-  if (task.cancelledAt !== null && task.cancelledAt < terminalAt && at >= task.cancelledAt) {
+  const end = task.createdAt + task.durationMs;
+  if (task.forgottenAt !== null && task.forgottenAt < end && at >= task.forgottenAt) {
+    return { status: "forgotten", progress: 0 };
+  }
+  if (task.cancelledAt !== null && task.cancelledAt < end && at >= task.cancelledAt) {
     return { status: "cancelled", progress: 0 };
   }
-  if (at >= terminalAt) {
+  if (at >= end) {
     return task.failure === null ? { status: "completed", progress: 100 } : { status: "failed", progress: 0 };
   }
-  const elapsed = Math.max(0, at - task.createdAt);
-  if (elapsed < task.durationMs * PENDING_SHARE) return { status: "pending", progress: 0 };
-  const progress = Math.floor((elapsed / task.durationMs) * 100);
+  const pause = task.suspension;
+  if (pause !== null && at >= pause.from && at < pause.until) return { status: "suspended", progress: 0 };
+  // Progress counts working time only: a pause neither advances it nor counts as queueing.
+  const paused = pause === null ? 0 : Math.max(0, Math.min(at, pause.until) - pause.from);
+  const working = task.durationMs - (pause === null ? 0 : pause.until - pause.from);
+  const elapsed = Math.max(0, at - task.createdAt - paused);
+  if (elapsed < working * PENDING_SHARE) return { status: "pending", progress: 0 };
+  const progress = Math.floor((elapsed / working) * 100);
   return { status: "processing", progress: Math.min(99, Math.max(1, progress)) };
 }
 
 /** True for states no task leaves. */
 export function isTerminal(status: TaskStatus): boolean {
-  return status === "completed" || status === "failed" || status === "cancelled";
+  return status === "completed" || status === "failed" || status === "cancelled" || status === "forgotten";
 }
 
 /** In-memory tasks, keyed by provider and id (ids are only unique within a provider). */

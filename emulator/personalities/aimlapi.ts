@@ -12,6 +12,7 @@ import { randomToken } from "../core/random";
 import type { EmulatedTask, TaskPhase } from "../core/task-store";
 import { parseAimlapiImage, parseAimlapiVideo, type AimlapiImageRequest, type AimlapiVideoRequest } from "./aimlapi-request";
 import { bearerKey, readJson, submitFaultHits, type Validated } from "./validation";
+import { videoFrameSize, type FrameSize } from "./wan-rules";
 
 const PROVIDER = "aimlapi";
 
@@ -53,13 +54,24 @@ const FAILURE_MESSAGES: Record<string, string> = {
 type AimlapiTaskData = { kind: "video"; request: AimlapiVideoRequest } | { kind: "image"; request: AimlapiImageRequest };
 type AimlapiTask = EmulatedTask<AimlapiTaskData>;
 
-/** Task phases as AI/ML's status enum (queued, generating, completed, error). */
-const STATUS_NAMES: Record<TaskPhase["status"], string> = {
-  pending: "queued",
-  processing: "generating",
-  completed: "completed",
-  failed: "error",
-  cancelled: "error",
+/**
+ * Task phases as AI/ML's status words. `wan`: the wan2.7 schema's enum (queued, generating,
+ * completed, error). `universal`: the in-progress words AI/ML's docs poll through for other
+ * models on the same endpoint (waiting, then active). No cancel status is documented.
+ */
+const VOCABULARIES: Record<string, Record<Exclude<TaskPhase["status"], "forgotten">, string>> = {
+  wan: { pending: "queued", suspended: "queued", processing: "generating", completed: "completed", failed: "error", cancelled: "error" },
+  universal: { pending: "waiting", suspended: "waiting", processing: "active", completed: "completed", failed: "error", cancelled: "error" },
+};
+
+/** `image_size` presets, as the fal.ai-style names AI/ML uses define them [INF]. */
+const IMAGE_PRESETS: Record<string, FrameSize> = {
+  square_hd: { width: 1024, height: 1024 },
+  square: { width: 512, height: 512 },
+  portrait_4_3: { width: 768, height: 1024 },
+  portrait_16_9: { width: 576, height: 1024 },
+  landscape_4_3: { width: 1024, height: 768 },
+  landscape_16_9: { width: 1024, height: 576 },
 };
 
 export const aimlapi: Personality = {
@@ -67,6 +79,7 @@ export const aimlapi: Personality = {
   description:
     "AI/ML API: POST /v2/video/generations, GET /v2/video/generations?generation_id=; POST /v1/images/generations (synchronous); poll-only",
   createRoutes,
+  faultChoices: { status_vocabulary: ["wan", "universal"] },
 };
 
 function createRoutes(core: EmulatorCore): Hono {
@@ -88,14 +101,20 @@ function createRoutes(core: EmulatorCore): Hono {
     if (!parsed.ok) return fail(c, 400, `Body validation error: [${parsed.param}] ${parsed.message}`);
     // Out of credit is 403 at AI/ML, not 402 (§4.6).
     if (plan.credit_exhausted === true) return fail(c, 403, "You've run out of credits. Please top up your balance to continue.");
+    // A model id AI/ML no longer lists: its documented "Body validation error" enum wording.
+    if (core.rejectsCreate(PROVIDER)) {
+      const model = (body as { model?: unknown }).model;
+      return fail(c, 400, `Body validation error\nInvalid enum value. Expected a listed model, received '${String(model)}'`);
+    }
     return parsed.value;
   };
 
   app.post("/v2/video/generations", async (c) => {
     const request = await admit(c, parseAimlapiVideo);
     if (request instanceof Response) return request;
-    const task = launch(core, { kind: "video", request }, "mp4");
-    return Response.json({ id: task.id, status: "queued" });
+    const task = launch(core, c, { kind: "video", request }, "mp4");
+    const vocabulary = VOCABULARIES[core.faults.effective(PROVIDER).status_vocabulary ?? "wan"] ?? VOCABULARIES.wan;
+    return core.answerCreate(task, Response.json({ id: task.id, status: vocabulary?.pending }));
   });
 
   app.get("/v2/video/generations", (c) => {
@@ -104,54 +123,62 @@ function createRoutes(core: EmulatorCore): Hono {
     const id = c.req.query("generation_id");
     if (id === undefined || id === "") return fail(c, 400, "Query validation error: [generation_id] Required");
     const task = core.tasks.get<AimlapiTaskData>(PROVIDER, id);
-    if (task === undefined || task.data.kind !== "video") return fail(c, 404, "Generation not found");
-    return Response.json(renderGeneration(task, core.taskPhase(task)));
+    const phase = task === undefined ? null : core.taskPhase(task);
+    if (task === undefined || phase === null || task.data.kind !== "video" || phase.status === "forgotten") {
+      return fail(c, 404, "Generation not found");
+    }
+    return Response.json(renderGeneration(task, phase, plan.status_vocabulary ?? "wan"));
   });
 
   // Synchronous: the answer comes once the task is terminal (`duration_ms`), as at AI/ML.
   app.post("/v1/images/generations", async (c) => {
     const request = await admit(c, parseAimlapiImage);
     if (request instanceof Response) return request;
-    const task = launch(core, { kind: "image", request }, "png");
+    const task = launch(core, c, { kind: "image", request }, "png");
     const phase = await core.awaitTerminal(task);
     if (phase.status !== "completed") {
       const code = task.failure?.code;
       // A numeric fail_code picks the HTTP status; a named one is a 500 carrying the name [INF].
       const status = typeof code === "number" && code >= 400 && code <= 599 ? code : 500;
-      return fail(c, status, `Generation failed: ${code ?? "cancelled"}: ${task.failure?.message ?? ""}`.trim());
+      return fail(c, status, `Generation failed: ${code ?? phase.status}: ${task.failure?.message ?? ""}`.trim());
     }
-    return Response.json({
-      data: task.outputs.map((file) => ({ url: file.url })),
-      meta: { usage: usage(USD_PER_IMAGE * task.outputs.length) },
-    });
+    return core.answerCreate(
+      task,
+      Response.json({ data: task.outputs.map((file) => ({ url: file.url })), meta: { usage: usage(USD_PER_IMAGE * task.outputs.length) } }),
+    );
   });
 
   return app;
 }
 
-function launch(core: EmulatorCore, data: AimlapiTaskData, extension: "mp4" | "png"): AimlapiTask {
-  const kind = extension === "mp4" ? "video" : "image";
+function launch(core: EmulatorCore, c: Context, data: AimlapiTaskData, extension: "mp4" | "png"): AimlapiTask {
+  const output =
+    data.kind === "video"
+      ? { kind: "video" as const, ...videoFrameSize(data.request.resolution), seconds: data.request.duration }
+      : { kind: "image" as const, ...(typeof data.request.imageSize === "string" ? (IMAGE_PRESETS[data.request.imageSize] as FrameSize) : data.request.imageSize) };
   return core.launchTask<AimlapiTaskData>({
     provider: PROVIDER,
     id: randomToken(21, ID_ALPHABET),
-    outputs: [{ kind, extension, contentType: kind === "video" ? "video/mp4" : "image/png" }],
+    outputs: [{ ...output, extension, contentType: output.kind === "video" ? "video/mp4" : "image/png" }],
     ...(data.request.seed === null ? {} : { seed: data.request.seed }),
     urlLifetimeMs: URL_LIFETIME_MS,
     defaultFailCode: DEFAULT_FAIL_CODE,
     failureMessage: (code) => FAILURE_MESSAGES[String(code)] ?? "The generation failed",
     callbackUrl: null,
+    idempotencyKey: c.req.header("idempotency-key") ?? null,
     data,
   });
 }
 
 /** The poll body: `{id, status, video, error, meta}`, with null for what does not apply yet. */
-function renderGeneration(task: AimlapiTask, phase: TaskPhase): Record<string, unknown> {
+function renderGeneration(task: AimlapiTask, phase: TaskPhase, vocabulary: string): Record<string, unknown> {
   const completed = phase.status === "completed";
   const failed = phase.status === "failed" || phase.status === "cancelled";
   const { request } = task.data as { request: AimlapiVideoRequest };
+  const words = VOCABULARIES[vocabulary] ?? VOCABULARIES.wan;
   return {
     id: task.id,
-    status: STATUS_NAMES[phase.status],
+    status: words?.[phase.status as Exclude<TaskPhase["status"], "forgotten">],
     video: completed ? { url: task.outputs[0]?.url } : null,
     error: failed ? { name: String(task.failure?.code ?? DEFAULT_FAIL_CODE), message: task.failure?.message ?? "" } : null,
     meta: completed ? { usage: usage(USD_PER_SECOND[request.resolution] * request.duration) } : null,

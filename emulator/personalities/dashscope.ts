@@ -3,7 +3,10 @@
  * The DashScope (Alibaba Cloud Model Studio, the origin API) personality: async
  * `wan2.7-i2v` video-synthesis and `wan2.7-image-pro` image-generation, `GET /api/v1/tasks/{id}`
  * and `POST /api/v1/tasks/{id}/cancel` (../../shared/providers.md §1). Poll-only: DashScope
- * has no callbacks, so the callback faults of a plan do not apply here.
+ * has no callbacks, so the callback faults of a plan do not apply here. Statuses are the SDK's
+ * whole `TaskStatus` set: PENDING, SUSPENDED (`suspend_ms`), RUNNING, SUCCEEDED, FAILED,
+ * CANCELED (a cancel call, or `cancel_rate`) and UNKNOWN (an unknown id, a task older than 24 h,
+ * or `forget_rate`).
  */
 import { Hono, type Context } from "hono";
 import type { EmulatorCore, OutputRequest } from "../core/core";
@@ -11,11 +14,15 @@ import type { Personality } from "../core/personality";
 import { PENDING_SHARE, type EmulatedTask, type TaskPhase } from "../core/task-store";
 import { parseDashscopeImage, parseDashscopeVideo, type DashscopeImageRequest, type DashscopeVideoRequest } from "./dashscope-request";
 import { bearerKey, readJson, submitFaultHits, type Validated } from "./validation";
+import { imageFrameSize, videoFrameSize } from "./wan-rules";
 
 const PROVIDER = "dashscope";
 
 /** Signed OSS result URLs expire after 24 h (§1.7). */
 const URL_LIFETIME_MS = 24 * 3_600_000;
+
+/** "UNKNOWN: the task does not exist or the query is older than 24 h" (query-result page). */
+const TASK_MEMORY_MS = 24 * 3_600_000;
 
 /** Codes for HTTP statuses, from the error table (§1.5); 5xx other than 500 reuse InternalError. */
 const ERROR_CODES: Record<number, [string, string]> = {
@@ -50,6 +57,8 @@ type DashscopeTask = EmulatedTask<DashscopeTaskData>;
 
 const STATUS_NAMES: Record<TaskPhase["status"], string> = {
   pending: "PENDING",
+  suspended: "SUSPENDED",
+  forgotten: "UNKNOWN",
   processing: "RUNNING",
   completed: "SUCCEEDED",
   failed: "FAILED",
@@ -88,6 +97,8 @@ function createRoutes(core: EmulatorCore): Hono {
       return dashscopeError(400, "Arrearage", "Access denied, please make sure your account is in good standing.");
     }
     const request = parsed.value;
+    // A model this account or region cannot use: the wording of DashScope's answer is [INF].
+    if (core.rejectsCreate(PROVIDER)) return dashscopeError(400, "InvalidParameter", "Model not exist.");
     const task = core.launchTask<DashscopeTaskData>({
       provider: PROVIDER,
       id: crypto.randomUUID(),
@@ -97,9 +108,10 @@ function createRoutes(core: EmulatorCore): Hono {
       defaultFailCode: "InternalError",
       failureMessage: (code) => FAILURE_MESSAGES[String(code)] ?? "Task failed.",
       callbackUrl: null,
+      idempotencyKey: c.req.header("idempotency-key") ?? null,
       data: { model, request },
     });
-    return Response.json({ request_id: crypto.randomUUID(), output: { task_id: task.id, task_status: "PENDING" } });
+    return core.answerCreate(task, Response.json({ request_id: crypto.randomUUID(), output: { task_id: task.id, task_status: "PENDING" } }));
   };
 
   app.post("/api/v1/services/aigc/video-generation/video-synthesis", create("wan2.7-i2v", parseDashscopeVideo));
@@ -110,9 +122,12 @@ function createRoutes(core: EmulatorCore): Hono {
     if (core.random.chance(plan.status_error_rate)) return dashscopeError(core.random.next() < 0.5 ? 500 : 503);
     const id = c.req.param("id");
     const task = core.tasks.get<DashscopeTaskData>(PROVIDER, id);
-    // Unknown and expired tasks are not a 404 at DashScope: 200 with task_status UNKNOWN (§1.3).
-    if (task === undefined) return Response.json({ request_id: crypto.randomUUID(), output: { task_id: id, task_status: "UNKNOWN" } });
-    return Response.json(renderTask(task, core.taskPhase(task)));
+    const phase = task === undefined ? null : core.taskPhase(task);
+    // Unknown, lost and expired tasks are not a 404 at DashScope: 200 with task_status UNKNOWN (§1.3).
+    if (task === undefined || phase === null || phase.status === "forgotten" || core.now() - task.createdAt >= TASK_MEMORY_MS) {
+      return Response.json({ request_id: crypto.randomUUID(), output: { task_id: id, task_status: "UNKNOWN" } });
+    }
+    return Response.json(renderTask(task, phase));
   });
 
   app.post("/api/v1/tasks/:id/cancel", (c) => {
@@ -128,8 +143,11 @@ function createRoutes(core: EmulatorCore): Hono {
 }
 
 function outputsFor(request: DashscopeRequest): OutputRequest[] {
-  if (request.kind === "video") return [{ kind: "video", extension: "mp4", contentType: "video/mp4" }];
-  return Array.from({ length: request.n }, () => ({ kind: "image" as const, extension: "png", contentType: "image/png" }));
+  if (request.kind === "video") {
+    return [{ kind: "video", extension: "mp4", contentType: "video/mp4", ...videoFrameSize(request.resolution), seconds: request.duration }];
+  }
+  const size = imageFrameSize(request.size);
+  return Array.from({ length: request.n }, () => ({ kind: "image" as const, extension: "png", contentType: "image/png", ...size }));
 }
 
 /** The task-query body for one phase. */
@@ -139,13 +157,14 @@ function renderTask(task: DashscopeTask, phase: TaskPhase): Record<string, unkno
     task_status: STATUS_NAMES[phase.status],
     submit_time: formatTime(task.createdAt),
   };
-  if (phase.status !== "pending" && phase.status !== "cancelled") {
-    output.scheduled_time = formatTime(task.createdAt + task.durationMs * PENDING_SHARE);
+  if (phase.status !== "pending" && phase.status !== "suspended" && phase.status !== "cancelled") {
+    output.scheduled_time = formatTime(task.suspension?.until ?? task.createdAt + task.durationMs * PENDING_SHARE);
   }
   const endedAt = task.cancelledAt ?? task.createdAt + task.durationMs;
   const request = task.data.request;
   switch (phase.status) {
     case "pending":
+    case "suspended":
     case "processing":
       // No progress field: DashScope reports none (§1.3).
       return { request_id: crypto.randomUUID(), output };

@@ -3,6 +3,13 @@
  * The EvoLink personality: `POST /v1/videos/generations` and `GET /v1/tasks/{id}` for
  * `wan2.7-image-to-video`, with EvoLink's ids, task envelope, error bodies and callback
  * behaviour (../../shared/providers.md §2, ../../shared/seeds/003_4c6f191fb08859d5.txt).
+ *
+ * Idempotency: a create carrying `Idempotency-Key` that repeats a key the same API key used in
+ * the last 24 h gets the first call's answer again (same task id, `Idempotency-Replayed: true`),
+ * and no second task is made or billed — as EvoLink's own client relies on ("the gateway
+ * ledger (Idempotency-Key) can return the original task instead of creating a second one").
+ * The body is not compared: EvoLink documents no answer for a reused key with another body, and
+ * replaying cannot bill twice.
  */
 import { Hono, type Context } from "hono";
 import type { CallbackPolicy } from "../core/callback-sender";
@@ -11,11 +18,15 @@ import type { Personality } from "../core/personality";
 import { randomToken } from "../core/random";
 import type { EmulatedTask, TaskPhase } from "../core/task-store";
 import { parseEvolinkVideoRequest, type EvolinkVideoRequest } from "./evolink-request";
+import { videoFrameSize } from "./wan-rules";
 
 const PROVIDER = "evolink";
 
 /** "Generated video links are valid for 24 hours." */
 const URL_LIFETIME_MS = 24 * 3_600_000;
+
+/** How long EvoLink remembers an Idempotency-Key. */
+const IDEMPOTENCY_WINDOW_MS = 24 * 3_600_000;
 
 /** 10 s per delivery, then up to 3 retries at 1, 2 and 4 s; any 2xx is success. */
 const CALLBACK_POLICY: CallbackPolicy = { timeoutMs: 10_000, retryDelaysMs: [1000, 2000, 4000] };
@@ -69,12 +80,23 @@ type EvolinkTask = EmulatedTask<EvolinkTaskData>;
 
 export const evolink: Personality = {
   name: PROVIDER,
-  description: "EvoLink: POST /v1/videos/generations, GET /v1/tasks/{id}; callback_url with 3 retries at 1/2/4 s",
+  description: "EvoLink: POST /v1/videos/generations (Idempotency-Key honoured for 24 h), GET /v1/tasks/{id}; callback_url with 3 retries at 1/2/4 s",
   createRoutes,
+  // `results[]` is the documented shape; EvoLink's own client also reads `result_data[].video_url`.
+  faultChoices: { result_shape: ["results", "result_data"] },
 };
+
+/** A create answer kept for replays of its Idempotency-Key. */
+interface Remembered {
+  taskId: string;
+  at: number;
+  answer: Record<string, unknown>;
+}
 
 function createRoutes(core: EmulatorCore): Hono {
   const app = new Hono();
+  /** Keyed by API key and Idempotency-Key. */
+  const idempotency = new Map<string, Remembered>();
   app.use("*", async (c, next) => {
     const match = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "");
     if (match === null) return evolinkError(401, "Invalid or missing API key");
@@ -86,6 +108,14 @@ function createRoutes(core: EmulatorCore): Hono {
     await core.delaySubmit(PROVIDER);
     if (plan.submit_status !== undefined && core.random.chance(plan.submit_rate ?? 1)) {
       return faultResponse(plan.submit_status);
+    }
+    const idempotencyKey = c.req.header("idempotency-key") ?? null;
+    const ledgerKey = idempotencyKey === null ? null : `${bearer(c)}\u0000${idempotencyKey}`;
+    const remembered = ledgerKey === null ? undefined : idempotency.get(ledgerKey);
+    const original = remembered === undefined ? undefined : core.tasks.get<EvolinkTaskData>(PROVIDER, remembered.taskId);
+    if (remembered !== undefined && original !== undefined && core.now() - remembered.at < IDEMPOTENCY_WINDOW_MS) {
+      original.replays += 1;
+      return core.answerCreate(original, Response.json(remembered.answer, { headers: { "idempotency-replayed": "true" } }));
     }
     let body: unknown;
     try {
@@ -99,21 +129,27 @@ function createRoutes(core: EmulatorCore): Hono {
       return evolinkError(402, "Insufficient credits, please top up your account");
     }
     const { request } = parsed;
+    if (core.rejectsCreate(PROVIDER)) {
+      // A key not allowed the model: a code from EvoLink's client's list of admission refusals
+      // ("emitted by gateway admission checks before dispatch"); its HTTP status is [INF].
+      return evolinkError(403, `This API key is not allowed to use model ${request.model}`, { code: "key_model_not_allowed" });
+    }
     const task = core.launchTask<EvolinkTaskData>({
       provider: PROVIDER,
       id: `task-unified-${Math.floor(core.now() / 1000)}-${randomToken(8)}`,
-      outputs: [{ kind: "video", extension: "mp4", contentType: "video/mp4" }],
+      outputs: [{ kind: "video", extension: "mp4", contentType: "video/mp4", ...videoFrameSize(request.quality), seconds: request.duration }],
       ...(request.seed === null ? {} : { seed: request.seed }),
       urlLifetimeMs: URL_LIFETIME_MS,
       defaultFailCode: "service_error",
       failureMessage: (code) => FAILURE_MESSAGES[String(code)] ?? "Task failed",
       callbackUrl: request.callbackUrl,
+      idempotencyKey,
       data: { model: request.model, request },
     });
     if (task.callbackUrl !== null) {
-      core.scheduleCallbacks(task, executionContext(c), (phase) => renderTask(task, phase), CALLBACK_POLICY);
+      core.scheduleCallbacks(task, executionContext(c), (phase) => renderTask(task, phase, shapeOf(core)), CALLBACK_POLICY);
     }
-    return Response.json({
+    const answer = {
       created: Math.floor(task.createdAt / 1000),
       id: task.id,
       model: request.model,
@@ -128,7 +164,9 @@ function createRoutes(core: EmulatorCore): Hono {
         credits_reserved: request.duration * (request.quality === "1080p" ? 2 : 1),
         user_group: "default",
       },
-    });
+    };
+    if (ledgerKey !== null) idempotency.set(ledgerKey, { taskId: task.id, at: core.now(), answer });
+    return core.answerCreate(task, Response.json(answer));
   });
 
   app.get("/v1/tasks/:id", (c) => {
@@ -142,15 +180,22 @@ function createRoutes(core: EmulatorCore): Hono {
     const plan = core.faults.effective(PROVIDER);
     if (core.random.chance(plan.status_error_rate)) return faultResponse(core.random.next() < 0.5 ? 500 : 503);
     const task = core.tasks.get<EvolinkTaskData>(PROVIDER, id);
-    if (task === undefined) return evolinkError(404, `Task ${id} not found`, { param: "task_id" });
-    return Response.json(renderTask(task, core.taskPhase(task)));
+    const phase = task === undefined ? null : core.taskPhase(task);
+    if (task === undefined || phase === null || phase.status === "forgotten") {
+      return evolinkError(404, `Task ${id} not found`, { param: "task_id" });
+    }
+    return Response.json(renderTask(task, phase, shapeOf(core)));
   });
 
   return app;
 }
 
+function shapeOf(core: EmulatorCore): string {
+  return core.faults.effective(PROVIDER).result_shape ?? "results";
+}
+
 /** The task-query body, which is also the callback body ("consistent with the task query API"). */
-function renderTask(task: EvolinkTask, phase: TaskPhase): Record<string, unknown> {
+function renderTask(task: EvolinkTask, phase: TaskPhase, shape: string): Record<string, unknown> {
   const base = {
     id: task.id,
     object: "video.generation.task",
@@ -160,10 +205,11 @@ function renderTask(task: EvolinkTask, phase: TaskPhase): Record<string, unknown
   };
   switch (phase.status) {
     case "pending":
+    case "suspended": // EvoLink has no such status: a paused task is still queued to its clients.
     case "processing":
       return {
         ...base,
-        status: phase.status,
+        status: phase.status === "processing" ? "processing" : "pending",
         progress: phase.progress,
         task_info: {
           can_cancel: true,
@@ -171,18 +217,17 @@ function renderTask(task: EvolinkTask, phase: TaskPhase): Record<string, unknown
           video_duration: task.data.request.duration,
         },
       };
-    case "completed":
-      return {
-        ...base,
-        status: "completed",
-        progress: 100,
-        results: task.outputs.map((file) => file.url),
-        task_info: { can_cancel: false },
-      };
+    case "completed": {
+      const urls = task.outputs.map((file) => file.url);
+      const results = shape === "result_data" ? { result_data: urls.map((url) => ({ video_url: url })) } : { results: urls };
+      return { ...base, status: "completed", progress: 100, ...results, task_info: { can_cancel: false } };
+    }
+    case "cancelled":
+      // Not in the documented enum, but terminal in EvoLink's own client (TERMINAL_STATUSES),
+      // which defaults the code to request_cancelled when no error is given; none is given here.
+      return { ...base, status: "cancelled", progress: 0, task_info: { can_cancel: false } };
     default: {
-      // EvoLink's status enum has no "cancelled": a cancelled task most likely reads as failed
-      // with `request_cancelled` (providers.md §2.4 [INF]).
-      const failure = task.failure ?? { code: "request_cancelled", message: FAILURE_MESSAGES.request_cancelled };
+      const failure = task.failure ?? { code: "unknown_error", message: FAILURE_MESSAGES.unknown_error };
       return {
         ...base,
         status: "failed",
@@ -217,6 +262,10 @@ function faultResponse(status: number): Response {
     return evolinkError(status, message, { fallback_suggestion: "retry after 1 seconds" }, { "retry-after": "1" });
   }
   return evolinkError(status, message);
+}
+
+function bearer(c: Context): string {
+  return /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1] ?? "";
 }
 
 function executionContext(c: Context): { waitUntil(promise: Promise<unknown>): void } {

@@ -33,6 +33,8 @@ export interface PixeldojoVideoRequest {
   lastFrameUrl: string | null;
   audioUrl: string | null;
   resolution: "720p" | "1080p";
+  /** The output's aspect ratio; null follows the input (landscape in the emulator). */
+  aspectRatio: string | null;
   duration: number;
   promptExpansion: boolean;
   seed: number | null;
@@ -44,6 +46,7 @@ export interface PixeldojoImageRequest {
   prompt: string;
   imageUrls: string[];
   size: ImageSize;
+  aspectRatio: string | null;
   n: number;
   thinkingMode: boolean;
   sequential: boolean;
@@ -76,8 +79,9 @@ export function parsePixeldojoVideo(body: unknown): Validated<PixeldojoVideoRequ
     } else if (i2vCombination({ first_frame: imageUrl, last_frame: lastFrameUrl, driving_audio: audioUrl, first_clip: videoUrl }) === null) {
       throw new Invalid(mode === "video-extend" ? "image_url" : "audio_url", `This combination of inputs is not supported in ${mode} mode`);
     }
-    optionalEnum(fields.get("aspect_ratio"), "aspect_ratio", ["16:9", "9:16", "1:1", "4:3", "3:4"] as const);
+    const aspectRatio = optionalEnum(fields.get("aspect_ratio"), "aspect_ratio", ["16:9", "9:16", "1:1", "4:3", "3:4"] as const);
     return {
+      aspectRatio,
       kind: "video",
       mode,
       prompt,
@@ -109,8 +113,9 @@ export function parsePixeldojoImage(body: unknown): Validated<PixeldojoImageRequ
     const size = parseImageSize(fields.get("size") ?? "2K", "size");
     check4k(size, "size", imageUrls.length, sequential);
     checkPalette(fields.get("color_palette"), "color_palette");
-    optionalEnum(fields.get("aspect_ratio"), "aspect_ratio", ["1:1", "16:9", "9:16", "4:3", "3:4", "5:4", "4:5"] as const);
+    const aspectRatio = optionalEnum(fields.get("aspect_ratio"), "aspect_ratio", ["1:1", "16:9", "9:16", "4:3", "3:4", "5:4", "4:5"] as const);
     return {
+      aspectRatio,
       kind: "image",
       prompt,
       imageUrls,

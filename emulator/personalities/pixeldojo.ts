@@ -19,6 +19,7 @@ import {
   type PixeldojoVideoRequest,
 } from "./pixeldojo-request";
 import { bearerKey, executionContext, readJson, submitFaultHits, type Validated } from "./validation";
+import { imageFrameSize, videoFrameSize } from "./wan-rules";
 
 const PROVIDER = "pixeldojo";
 
@@ -75,7 +76,29 @@ export const pixeldojo: Personality = {
   name: PROVIDER,
   description: "PixelDojo: POST /api/v1/models/{wan-2.7-i2v|wan-2.7-image-pro}/run, GET /api/v1/jobs/{jobId}; webhook_url",
   createRoutes,
+  faultChoices: {
+    // `emulator` also reports `processing` between pending and completed; `documented` uses
+    // only the documented pending / completed / failed.
+    status_vocabulary: ["emulator", "documented"],
+    // `output_assets`: output plus the SDK's assets[]; `output`: output only (documented);
+    // `output_image`: images under output.image, singular (a 3P skill's shape for image models).
+    result_shape: ["output_assets", "output", "output_image"],
+    // Progress is undocumented: none by default, else 0–100 or a string such as "45%".
+    progress_format: ["none", "number", "string"],
+  },
 };
+
+/** How a job reads under the plan's vocabulary, shape and progress format. */
+interface JobStyle {
+  vocabulary: string;
+  shape: string;
+  progress: string;
+}
+
+function styleOf(core: EmulatorCore): JobStyle {
+  const plan = core.faults.effective(PROVIDER);
+  return { vocabulary: plan.status_vocabulary ?? "emulator", shape: plan.result_shape ?? "output_assets", progress: plan.progress_format ?? "none" };
+}
 
 function createRoutes(core: EmulatorCore): Hono {
   const app = new Hono();
@@ -99,6 +122,8 @@ function createRoutes(core: EmulatorCore): Hono {
     const request = parsed.value;
     const creditCost = creditCostOf(request);
     if (plan.credit_exhausted === true) return pixeldojoError(402, `Not enough credits: this job costs ${creditCost}`);
+    // The documented 404 for a model id PixelDojo does not (or no longer) serve.
+    if (core.rejectsCreate(PROVIDER)) return pixeldojoError(404, `Model '${model}' not found`);
     const task = core.launchTask<PixeldojoTaskData>({
       provider: PROVIDER,
       id: `job_${randomToken(24)}`,
@@ -108,29 +133,34 @@ function createRoutes(core: EmulatorCore): Hono {
       defaultFailCode: "generation_failed",
       failureMessage: (code) => FAILURE_MESSAGES[String(code)] ?? `Generation failed (${code})`,
       callbackUrl: request.webhookUrl,
+      idempotencyKey: c.req.header("idempotency-key") ?? null,
       data: { model, creditCost, request },
     });
     credits = Math.max(0, credits - creditCost);
     if (task.callbackUrl !== null) {
       // The webhook payload is undocumented (§3.5); the job JSON of GET /jobs/{id} is the likely one [INF].
-      core.scheduleCallbacks(task, executionContext(c), (phase) => renderJob(task, phase), WEBHOOK_POLICY);
+      core.scheduleCallbacks(task, executionContext(c), (phase) => renderJob(task, phase, styleOf(core)), WEBHOOK_POLICY);
     }
-    return Response.json({
-      jobId: task.id,
-      status: "pending",
-      statusUrl: `${core.publicUrl}/${PROVIDER}/api/v1/jobs/${task.id}`,
-      creditCost,
-      creditsRemaining: credits,
-    });
+    return core.answerCreate(
+      task,
+      Response.json({
+        jobId: task.id,
+        status: "pending",
+        statusUrl: `${core.publicUrl}/${PROVIDER}/api/v1/jobs/${task.id}`,
+        creditCost,
+        creditsRemaining: credits,
+      }),
+    );
   });
 
   app.get("/api/v1/jobs/:id", (c) => {
     const plan = core.faults.effective(PROVIDER);
     if (core.random.chance(plan.status_error_rate)) return faultResponse(core.random.next() < 0.5 ? 500 : 503, core.now());
     const task = core.tasks.get<PixeldojoTaskData>(PROVIDER, c.req.param("id"));
+    const phase = task === undefined ? null : core.taskPhase(task);
     // The unknown-job answer is not documented [INF].
-    if (task === undefined) return pixeldojoError(404, "Job not found", "not_found");
-    return Response.json(renderJob(task, core.taskPhase(task)));
+    if (task === undefined || phase === null || phase.status === "forgotten") return pixeldojoError(404, "Job not found", "not_found");
+    return Response.json(renderJob(task, phase, styleOf(core)));
   });
 
   return app;
@@ -143,26 +173,34 @@ function creditCostOf(request: PixeldojoRequest): number {
 }
 
 function outputsFor(request: PixeldojoRequest): OutputRequest[] {
-  if (request.kind === "video") return [{ kind: "video", extension: "mp4", contentType: "video/mp4" }];
-  return Array.from({ length: request.n }, () => ({ kind: "image" as const, extension: "png", contentType: "image/png" }));
+  if (request.kind === "video") {
+    const size = videoFrameSize(request.resolution, request.aspectRatio);
+    return [{ kind: "video", extension: "mp4", contentType: "video/mp4", ...size, seconds: request.duration }];
+  }
+  const size = imageFrameSize(request.size, request.aspectRatio);
+  return Array.from({ length: request.n }, () => ({ kind: "image" as const, extension: "png", contentType: "image/png", ...size }));
 }
 
 /**
- * The job JSON (GET and webhook). Only pending/completed/failed are documented; the emulator
- * also reports `processing` in between, which adapters must treat as in-flight (§3.4).
+ * The job JSON (GET and webhook). Only pending/completed/failed are documented; under the
+ * default vocabulary the emulator also reports `processing` in between, which adapters must
+ * treat as in-flight (§3.4). A cancelled job reads failed: no cancel status is documented.
  */
-function renderJob(task: PixeldojoTask, phase: TaskPhase): Record<string, unknown> {
+function renderJob(task: PixeldojoTask, phase: TaskPhase, style: JobStyle): Record<string, unknown> {
   const base = { jobId: task.id, status: phase.status, creditCost: task.data.creditCost };
   if (phase.status === "completed") {
     const urls = task.outputs.map((file) => file.url);
-    const output = task.data.request.kind === "video" ? { video: urls[0] } : { images: urls };
-    // `assets` is what the SDK README reads (§3.4 [INF]); both are served so either parse works.
-    return { ...base, output, assets: urls.map((url) => ({ url })) };
+    const video = task.data.request.kind === "video";
+    const output = video ? { video: urls[0] } : style.shape === "output_image" ? { image: urls.length === 1 ? urls[0] : urls } : { images: urls };
+    // `assets` is what the SDK README reads (§3.4 [INF]).
+    return { ...base, output, ...(style.shape === "output_assets" ? { assets: urls.map((url) => ({ url })) } : {}) };
   }
   if (phase.status === "failed" || phase.status === "cancelled") {
     return { ...base, status: "failed", error: task.failure?.message ?? "Job was cancelled" };
   }
-  return base;
+  const inFlight = phase.status === "processing" && style.vocabulary === "emulator" ? "processing" : "pending";
+  const progress = style.progress === "number" ? { progress: phase.progress } : style.progress === "string" ? { progress: `${phase.progress}%` } : {};
+  return { ...base, status: inFlight, ...progress };
 }
 
 /** PixelDojo's error body: `{"error":{"code","message","status"}}`. */

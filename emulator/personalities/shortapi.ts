@@ -12,6 +12,7 @@ import type { Personality } from "../core/personality";
 import type { EmulatedTask, TaskPhase } from "../core/task-store";
 import { SHORTAPI_VIDEO_MODEL, parseShortapiVideo, type ShortapiVideoRequest } from "./shortapi-request";
 import { bearerKey, executionContext, readJson, submitFaultHits } from "./validation";
+import { videoFrameSize } from "./wan-rules";
 
 const PROVIDER = "shortapi";
 
@@ -31,8 +32,9 @@ const CALLBACK_POLICY: CallbackPolicy = { timeoutMs: 10_000, retryDelaysMs: [] }
  * `data.status`: only 2 (succeeded) is documented; 0 queued, 1 processing and 3 failed are
  * the common convention (§5.3 [INF]).
  */
-const STATUS_CODES: Record<TaskPhase["status"], number> = {
+const STATUS_CODES: Record<Exclude<TaskPhase["status"], "forgotten">, number> = {
   pending: 0,
+  suspended: 0,
   processing: 1,
   completed: 2,
   failed: 3,
@@ -63,10 +65,16 @@ interface ShortapiTaskData {
 
 type ShortapiTask = EmulatedTask<ShortapiTaskData>;
 
+/** The in-body code of a create refused for its model (3P clients see "invalid model" in `info`); the number is [INF]. */
+const INVALID_MODEL_CODE = 10001;
+
 export const shortapi: Personality = {
   name: PROVIDER,
   description: "ShortAPI: POST /api/v1/job/create, GET /api/v1/job/query?id=; callback_url",
   createRoutes,
+  // `videos`: result.videos[].url, what 3P clients read for video; `images`: result.images[].url,
+  // the shape ShortAPI's own page shows for this model.
+  faultChoices: { result_shape: ["videos", "images"] },
 };
 
 function createRoutes(core: EmulatorCore): Hono {
@@ -86,25 +94,27 @@ function createRoutes(core: EmulatorCore): Hono {
     if (!parsed.ok) return apiError(400, parsed.message);
     // Undocumented (§5.5, §6.6): the emulator answers a real 402 for an empty balance.
     if (plan.credit_exhausted === true) return httpError(402);
+    if (core.rejectsCreate(PROVIDER)) return apiError(INVALID_MODEL_CODE, `invalid model: ${SHORTAPI_VIDEO_MODEL}`);
     const request = parsed.value;
     const amount = formatAmount(request.duration);
     const task = core.launchTask<ShortapiTaskData>({
       provider: PROVIDER,
       // The id format is undocumented; an opaque 32-hex string.
       id: crypto.randomUUID().replaceAll("-", ""),
-      outputs: [{ kind: "video", extension: "mp4", contentType: "video/mp4" }],
+      outputs: [{ kind: "video", extension: "mp4", contentType: "video/mp4", ...videoFrameSize(request.resolution), seconds: request.duration }],
       urlLifetimeMs: URL_LIFETIME_MS,
       defaultFailCode: "generation_failed",
       failureMessage: (code) => FAILURE_MESSAGES[String(code)] ?? `generation failed: ${code}`,
       callbackUrl: request.callbackUrl,
+      idempotencyKey: c.req.header("idempotency-key") ?? null,
       data: { model: SHORTAPI_VIDEO_MODEL, amount, request },
     });
     if (task.callbackUrl !== null) {
       // The callback body is undocumented; the query JSON is the likely one (§5.4 [INF]).
-      core.scheduleCallbacks(task, executionContext(c), (phase) => renderJob(task, phase), CALLBACK_POLICY);
+      core.scheduleCallbacks(task, executionContext(c), (phase) => renderJob(task, phase, shapeOf(core)), CALLBACK_POLICY);
     }
     // The schema puts job_id in `data`, the doc's own samples read it top-level (§5.2): both are served.
-    return Response.json({ code: 0, data: { amount, job_id: task.id }, job_id: task.id });
+    return core.answerCreate(task, Response.json({ code: 0, data: { amount, job_id: task.id }, job_id: task.id }));
   });
 
   app.get("/api/v1/job/query", (c) => {
@@ -113,8 +123,10 @@ function createRoutes(core: EmulatorCore): Hono {
     const id = c.req.query("id");
     if (id === undefined || id === "") return apiError(400, "id is required");
     const task = core.tasks.get<ShortapiTaskData>(PROVIDER, id);
-    if (task === undefined) return apiError(404, "job not found");
-    return Response.json(renderJob(task, core.taskPhase(task)));
+    const phase = task === undefined ? null : core.taskPhase(task);
+    // The not-found code is undocumented; 404 in the body, HTTP 200 [INF].
+    if (task === undefined || phase === null || phase.status === "forgotten") return apiError(404, "job not found");
+    return Response.json(renderJob(task, phase, shapeOf(core)));
   });
 
   return app;
@@ -130,21 +142,26 @@ function formatAmount(seconds: number): string {
  * The query body (also the callback body). The documented `result` example holds `images`;
  * for video, clients read `result.videos[0].url` (§5.3 [3P]), which is what is served.
  */
-function renderJob(task: ShortapiTask, phase: TaskPhase): Record<string, unknown> {
-  const status = STATUS_CODES[phase.status];
+function renderJob(task: ShortapiTask, phase: TaskPhase, shape: string): Record<string, unknown> {
+  const status = STATUS_CODES[phase.status as Exclude<TaskPhase["status"], "forgotten">];
+  const urls = task.outputs.map((file) => ({ url: file.url }));
   const data: Record<string, unknown> = {
     job_id: task.id,
     status,
-    result: status === 2 ? { videos: task.outputs.map((file) => ({ url: file.url })) } : null,
+    result: status === 2 ? (shape === "images" ? { images: urls } : { videos: urls }) : null,
   };
   // Where a failure's reason goes is undocumented; `data.error` carries the message [INF].
   if (status === 3) data.error = task.failure?.message ?? "job cancelled";
   return { code: 0, data };
 }
 
-/** A bad request: HTTP 200 with a non-zero `code` (§5.3, §5.5 [INF]). */
-function apiError(code: number, message: string): Response {
-  return Response.json({ code, message });
+function shapeOf(core: EmulatorCore): string {
+  return core.faults.effective(PROVIDER).result_shape ?? "videos";
+}
+
+/** A refusal in the body: HTTP 200, a non-zero `code` and the text in `info`, as 3P clients read it (§5.5 [3P]). */
+function apiError(code: number, info: string): Response {
+  return Response.json({ code, info });
 }
 
 /** Auth, credit, rate and availability failures as real HTTP statuses, same body shape [INF]. */

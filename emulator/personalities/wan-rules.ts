@@ -107,3 +107,52 @@ export function checkPalette(value: unknown, param: string): void {
   }
   if (hundredths !== 10_000) throw new Invalid(param, `${param} ratios must sum to 100.00%`);
 }
+
+/** A picture size in pixels. */
+export interface FrameSize {
+  width: number;
+  height: number;
+}
+
+/**
+ * Wan's video frame sizes per resolution tier and aspect ratio (the Wan 2.x size tables [INF]).
+ * An i2v output follows its first frame's aspect; the emulator does not download inputs, so
+ * without an explicit aspect ratio it answers landscape 16:9.
+ */
+const VIDEO_SIZES: Record<"720p" | "1080p", Record<string, FrameSize>> = {
+  "720p": {
+    "16:9": { width: 1280, height: 720 },
+    "9:16": { width: 720, height: 1280 },
+    "1:1": { width: 960, height: 960 },
+    "4:3": { width: 1088, height: 832 },
+    "3:4": { width: 832, height: 1088 },
+  },
+  "1080p": {
+    "16:9": { width: 1920, height: 1080 },
+    "9:16": { width: 1080, height: 1920 },
+    "1:1": { width: 1440, height: 1440 },
+    "4:3": { width: 1632, height: 1248 },
+    "3:4": { width: 1248, height: 1632 },
+  },
+};
+
+/**
+ * @example videoFrameSize("1080P") // { width: 1920, height: 1080 }
+ */
+export function videoFrameSize(resolution: string, aspectRatio: string | null = null): FrameSize {
+  const tier = VIDEO_SIZES[resolution.toLowerCase() === "1080p" ? "1080p" : "720p"];
+  return tier[aspectRatio ?? "16:9"] ?? tier["16:9"] as FrameSize;
+}
+
+/**
+ * The pixel size of an image-pro output: `W*H` as asked; a tier square, or with an aspect ratio
+ * about the tier's pixel count in that ratio, in multiples of 16 [INF].
+ */
+export function imageFrameSize(size: ImageSize, aspectRatio: string | null = null): FrameSize {
+  const tier = TIERS[size.label];
+  const match = aspectRatio === null ? null : /^(\d+):(\d+)$/.exec(aspectRatio);
+  if (tier === undefined || match === null) return { width: size.width, height: size.height };
+  const ratio = Number(match[1]) / Number(match[2]);
+  const round16 = (value: number) => Math.max(16, Math.round(value / 16) * 16);
+  return { width: round16(tier * Math.sqrt(ratio)), height: round16(tier / Math.sqrt(ratio)) };
+}

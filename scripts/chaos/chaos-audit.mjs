@@ -31,11 +31,12 @@ export function share(part, whole) {
  *   listed: Record<string, string[]>,      // every id the listing showed, per tenant
  *   downloads: Map<string, Array<{ index: number, sha256: string | null, bytes: number, error?: string }>>,
  *   tasks: any[],                          // GET /__control/tasks
+ *   creates: any[],                        // create calls the emulator received (emulator-faults collectCreates)
  *   state: { jobs: Array<{ job: any, events: any[] }>, index: Record<string, any[]>, objects: Array<{ key: string }>, openUploads: any[] | null },
  *   threshold: number,                     // orphan / multi-task rate allowed (0.02 = 2 %)
  * }} evidence
  */
-export function auditChaos({ outcomes, views, listed, downloads, tasks, state, threshold }) {
+export function auditChaos({ outcomes, views, listed, downloads, tasks, creates, state, threshold }) {
   const records = new Map(state.jobs.map((entry) => [entry.job.id, entry]));
   const acknowledged = outcomes.filter((outcome) => outcome.id !== null);
   const ackedIds = new Set(acknowledged.map((outcome) => outcome.id));
@@ -75,13 +76,17 @@ export function auditChaos({ outcomes, views, listed, downloads, tasks, state, t
   for (const { job } of state.jobs) {
     const synthetic = job.attempts.filter((attempt) => attempt.provider === "aimlapi" && attempt.upstream_id?.startsWith("aimlapi-sync-"));
     if (synthetic.length === 0) continue;
-    const unpaired = tasks.filter((task) => task.provider === "aimlapi" && !owner.has(key(task)) && madeFor(task) === job.id).sort((a, b) => a.created_at - b.created_at);
-    synthetic.forEach((attempt, at) => {
-      const task = unpaired[at];
-      if (!task) return;
+    // The answered creates are the job's latest (earlier ones lost their answers): pair each
+    // with the task whose file the job stored, else with the newest task not yet paired.
+    const unpaired = tasks.filter((task) => task.provider === "aimlapi" && !owner.has(key(task)) && madeFor(task) === job.id).sort((a, b) => b.created_at - a.created_at);
+    const stored = new Set(job.outputs.map((output) => output.sha256));
+    for (const attempt of [...synthetic].reverse()) {
+      const task = (attempt.billed ? unpaired.find((candidate) => candidate.output_sha256?.some((sha) => stored.has(sha))) : undefined) ?? unpaired[0];
+      if (!task) continue;
+      unpaired.splice(unpaired.indexOf(task), 1);
       owner.set(key(task), job.id);
       taskOfAttempt.set(attempt, task);
-    });
+    }
   }
 
   // 4. Outputs: the bytes served at each output URL are the provider's file.
@@ -109,7 +114,29 @@ export function auditChaos({ outcomes, views, listed, downloads, tasks, state, t
   }
 
   // 5. Upstream tasks: each should belong to a job, and a job should have made one per key.
+  //    An orphan is "accounted for" when the job it was made for records an attempt at that
+  //    provider whose create's outcome is unknown (possibly billed, and visible as such):
+  //    the gateway knows the task may exist. One that no attempt accounts for is a task the
+  //    gateway lost track of.
   const orphans = tasks.filter((task) => !owner.has(key(task))).map((task) => ({ provider: task.provider, id: task.id, status: task.status, job: madeFor(task), key: task.idempotency_key ?? null }));
+  const unknownAttempts = new Map();
+  for (const { job } of state.jobs) {
+    for (const attempt of job.attempts) {
+      if (attempt.upstream_id === null && (attempt.status === "outcome_unknown" || attempt.status === "creating")) {
+        const slot = `${job.id}:${attempt.provider}`;
+        unknownAttempts.set(slot, (unknownAttempts.get(slot) ?? 0) + 1);
+      }
+    }
+  }
+  const unaccounted = orphans.filter((orphan) => {
+    const slot = `${orphan.job}:${orphan.provider}`;
+    const left = orphan.job ? (unknownAttempts.get(slot) ?? 0) : 0;
+    if (left === 0) return true;
+    unknownAttempts.set(slot, left - 1);
+    return false;
+  });
+  const orphansByProvider = {};
+  for (const orphan of orphans) orphansByProvider[orphan.provider] = (orphansByProvider[orphan.provider] ?? 0) + 1;
   const tasksOfJob = new Map();
   for (const task of tasks) {
     const id = owner.get(key(task)) ?? madeFor(task);
@@ -119,16 +146,21 @@ export function auditChaos({ outcomes, views, listed, downloads, tasks, state, t
   for (const { job } of state.jobs) for (const attempt of job.attempts) if (attempt.idempotency_key && taskOfAttempt.get(attempt)) keyOfTask.set(key(taskOfAttempt.get(attempt)), attempt.idempotency_key);
   const multiAny = [];
   const multiSameKey = [];
+  const keyIgnored = [];
   for (const { job } of state.jobs) {
     const made = tasksOfJob.get(job.id) ?? [];
     if (made.length <= 1) continue;
     multiAny.push(job.id);
-    // Same key: two tasks the emulator (or the record) ties to one key; or, where a task's key
-    // is unknown, more tasks than the keys the job ever sent (pigeonhole).
+    // Same key: two tasks tied to one key (by the provider's record of the key it received, or
+    // by the job's record); or, where a task's key is unknown, more tasks than the keys the
+    // job ever sent (pigeonhole: some create was sent twice, and made two tasks).
     const keys = made.map((task) => task.idempotency_key ?? keyOfTask.get(key(task)) ?? null);
     const known = keys.filter((value) => value !== null);
     const keysSent = job.attempts.filter((attempt) => attempt.idempotency_key).length;
     if (new Set(known).size < known.length || made.length > keysSent) multiSameKey.push(job.id);
+    // The provider received the same key twice and still made two tasks: its side failed.
+    const received = made.map((task) => task.idempotency_key).filter(Boolean);
+    if (new Set(received).size < received.length) keyIgnored.push(job.id);
   }
   const billedUnused = tasks.filter((task) => task.status === "completed" && !producers.has(key(task))).length;
 
@@ -166,18 +198,23 @@ export function auditChaos({ outcomes, views, listed, downloads, tasks, state, t
     { name: "requests that made more than one job", value: share(duplicateRequests.length, byRequest.size), ok: duplicateRequests.length === 0, ids: duplicateRequests.flatMap((entry) => entry.ids) },
     { name: "jobs not settled at the end", value: share(unsettled.length, state.jobs.length), ok: unsettled.length === 0, ids: unsettled },
     { name: "outputs that differ from the provider's", value: share(differing.length, outputsChecked), ok: differing.length === 0, ids: differing.map((entry) => entry.job) },
-    { name: "orphan upstream tasks (in no job)", value: orphanShare, ok: orphanShare.percent <= threshold * 100, threshold, ids: orphans.map((task) => task.job).filter(Boolean) },
-    { name: "jobs with >1 task for one key", value: multiShare, ok: multiShare.percent <= threshold * 100, threshold, ids: multiSameKey },
+    { name: "orphan tasks no job accounts for", value: share(unaccounted.length, tasks.length), ok: unaccounted.length === 0, ids: unaccounted.map((task) => task.job ?? `${task.provider}:${task.id}`) },
     { name: "acknowledged jobs missing from the listing", value: share(ackedNotListed.length, ackedIds.size), ok: ackedNotListed.length === 0, ids: ackedNotListed },
     { name: "index entries without a job (after repair)", value: share(ghosts.length, Object.values(state.index).flat().length), ok: ghosts.length === 0, ids: ghosts.map((ghost) => ghost.id) },
-    { name: "R2 objects no job references", value: share(unreferenced.length, state.objects.length), ok: unreferenced.length === 0, ids: unreferenced.map((key) => key.split("/")[1]) },
+    { name: "R2 objects no job references", value: share(unreferenced.length, state.objects.length), ok: unreferenced.length === 0, ids: unreferenced.map((objectKey) => objectKey.split("/")[1]) },
+    // Rates: reported against the threshold (orphans of providers with neither an idempotency
+    // key nor callbacks cannot all be avoided: a create whose answer died with the gateway).
+    { name: "orphan upstream tasks (in no job)", value: orphanShare, ok: orphanShare.percent <= threshold * 100, threshold, ids: orphans.map((task) => task.job).filter(Boolean) },
+    { name: "jobs with >1 task for one key", value: multiShare, ok: multiShare.percent <= threshold * 100, threshold, ids: multiSameKey },
   ];
   const notes = [
     { name: "jobs with >1 upstream task (any key)", value: share(multiAny.length, state.jobs.length), ids: multiAny },
+    { name: `orphans by provider: ${Object.entries(orphansByProvider).map(([provider, count]) => `${provider} ${count}`).join(", ") || "none"}`, value: null },
+    { name: "jobs whose provider made 2 tasks for 1 key it received", value: share(keyIgnored.length, state.jobs.length), ids: keyIgnored },
     { name: "completed upstream tasks no output came from", value: share(billedUnused, tasks.filter((task) => task.status === "completed").length) },
     { name: "jobs missing from their tenant index", value: share(jobsNotIndexed.length, state.jobs.length), ids: jobsNotIndexed },
     { name: "index entries with a stale status (the sweep repairs)", value: share(stale.length, Object.values(state.index).flat().length), ids: stale.map((entry) => entry.id) },
-    { name: "multipart uploads left open in R2", value: state.openUploads === null ? null : share(state.openUploads.length, state.openUploads.length), ids: (state.openUploads ?? []).map((upload) => upload.key.split("/")[1]) },
+    { name: "multipart uploads left open in R2", value: state.openUploads === null ? null : share(state.openUploads.length, state.uploads), ids: (state.openUploads ?? []).map((upload) => upload.key.split("/")[1]) },
   ];
   return {
     ok: goals.every((goal) => goal.ok),
@@ -194,9 +231,21 @@ export function auditChaos({ outcomes, views, listed, downloads, tasks, state, t
       statuses,
       failures,
       tasks: tasks.length,
+      // How much of the crash path the run exercised: create answers lost (to a kill, or to
+      // the recovery of one), creates re-sent with their key, tasks adopted from a callback.
+      creates_answer_lost: state.jobs.reduce((sum, { events }) => sum + events.filter((event) => event.type === "create_lost").length, 0),
+      // Create calls beyond one per attempt the job started: re-sent (with the same key).
+      creates_resent: state.jobs.reduce((sum, { job, events }) => {
+        const sent = creates.filter((create) => create.request !== null && create.request === job.metadata?.chaos).length;
+        return sum + Math.max(0, sent - events.filter((event) => event.type === "create_started").length);
+      }, 0),
+      tasks_adopted: state.jobs.reduce((sum, { job, events }) => {
+        const created = new Set(events.filter((event) => event.type === "created").map((event) => JSON.parse(event.detail ?? "{}").index));
+        return sum + job.attempts.filter((attempt, index) => attempt.upstream_id && !created.has(index)).length;
+      }, 0),
       outputs_checked: outputsChecked,
       outputs_unchecked: outputsUnchecked,
     },
-    details: { lost, duplicateRequests, unsettled, differing, orphans, multiAny, multiSameKey, tasksOfMultiTaskJobs: Object.fromEntries(multiAny.map((id) => [id, tasksOfJob.get(id).map((task) => ({ provider: task.provider, id: task.id, status: task.status, created_at: new Date(task.created_at).toISOString(), key: task.idempotency_key ?? keyOfTask.get(key(task)) ?? null, owned: owner.has(key(task)) }))])), ackedNotListed, ghosts, stale, unreferenced, openUploads: state.openUploads },
+    details: { lost, duplicateRequests, unsettled, differing, orphans, unaccounted, orphansByProvider, multiAny, multiSameKey, keyIgnored, tasksOfMultiTaskJobs: Object.fromEntries(multiAny.map((id) => [id, tasksOfJob.get(id).map((task) => ({ provider: task.provider, id: task.id, status: task.status, created_at: new Date(task.created_at).toISOString(), key: task.idempotency_key ?? keyOfTask.get(key(task)) ?? null, owned: owner.has(key(task)) }))])), ackedNotListed, ghosts, stale, unreferenced, openUploads: state.openUploads },
   };
 }

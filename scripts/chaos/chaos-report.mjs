@@ -3,7 +3,7 @@
  */
 
 function figure(value) {
-  if (value === null || value === undefined) return "n/a";
+  if (value === null || value === undefined) return "";
   return `${value.count} of ${value.of} (${value.percent}%)`;
 }
 
@@ -19,12 +19,13 @@ export function formatReport(report) {
   lines.push(`wan-edge chaos run: seed ${report.options.seed}, ${report.kills} SIGKILLs of the gateway's process group, ${report.submits_planned} submits, ${report.duration_seconds} s`);
   lines.push(`  requests ${counts.requests}: acknowledged ${counts.acknowledged} (keyed ${counts.acknowledged_keyed}, of which replays ${counts.keyed_replays}), unacknowledged ${counts.unacknowledged} (refused with an HTTP error ${counts.refused})`);
   lines.push(`  jobs ${counts.jobs}: ${Object.entries(counts.statuses).map(([status, count]) => `${status} ${count}`).join(", ")}${Object.keys(counts.failures).length ? `; failures: ${Object.entries(counts.failures).map(([code, count]) => `${code} ${count}`).join(", ")}` : ""}`);
-  lines.push(`  upstream tasks ${counts.tasks}; outputs downloaded and compared ${counts.outputs_checked}${counts.outputs_unchecked ? ` (${counts.outputs_unchecked} of jobs nobody could find not downloaded)` : ""}; gateway restart ${report.restart_ms.median ?? "?"} ms (median)`);
+  lines.push(`  crash paths taken: create answers lost ${counts.creates_answer_lost}, creates re-sent with their key ${counts.creates_resent}, tasks adopted from callbacks ${counts.tasks_adopted}`);
+  lines.push(`  upstream tasks ${counts.tasks}; outputs downloaded and compared ${counts.outputs_checked}${counts.outputs_unchecked ? ` (${counts.outputs_unchecked} of jobs nobody could find not downloaded)` : ""}; ${report.downloaded_mib} MiB; gateway restart ${report.restart_ms.median ?? "?"} ms (median)`);
   lines.push("");
   const rows = [["goal", "value", "result"]];
   for (const goal of report.goals) rows.push([goal.name, figure(goal.value), goal.ok ? "ok" : goal.threshold !== undefined ? `OVER ${goal.threshold * 100}%` : "BROKEN"]);
   rows.push(["", "", ""]);
-  for (const note of report.notes) rows.push([note.name, figure(note.value), "reported"]);
+  for (const note of report.notes) rows.push([note.name, figure(note.value), note.value ? "reported" : ""]);
   lines.push(table(rows));
   const broken = report.goals.filter((goal) => !goal.ok);
   if (broken.length > 0) {

@@ -4,7 +4,9 @@
  *
  * Each stretch makes some providers slow to answer a create (`submit_delay_ms`: the create
  * is in flight, or its answer lost, when the kill lands), outputs large enough that copies
- * are in flight (`media_bytes`), and tasks that take a few seconds.
+ * are in flight (`media_bytes`) — in some stretches served without a Content-Length, which
+ * the gateway copies as a multipart upload (one a kill can leave open) — and tasks that take
+ * a few seconds.
  */
 import { requestNumberIn } from "./chaos-client.mjs";
 
@@ -18,7 +20,8 @@ const MiB = 1024 * 1024;
  */
 export function stretchFaults(random, { mediaMiB, slowCreateRate, seed }) {
   const global = { duration_ms: random.integer(1500, 4000), seed };
-  if (mediaMiB[1] > 0) global.media_bytes = Math.round(random.between(mediaMiB[0], mediaMiB[1]) * MiB);
+  if (mediaMiB[1] > 0) global.media_bytes = Math.max(64 * 1024, Math.round(random.between(mediaMiB[0], mediaMiB[1]) * MiB));
+  if (random.chance(0.3)) global.media_no_length = true;
   const scoped = {};
   for (const provider of providers) scoped[provider] = random.chance(slowCreateRate) ? { submit_delay_ms: random.integer(1200, 5000) } : {};
   return { global, providers: scoped };

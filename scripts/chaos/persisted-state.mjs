@@ -68,7 +68,7 @@ function idsIn(folder) {
 
 /**
  * Reads the stopped gateway's state under `persist` (wrangler.toml's worker name `wan-edge`).
- * @returns {Promise<{ jobs: Array<{ job: any, events: any[] }>, index: Record<string, any[]>, objects: Array<{ key: string, size: number }>, openUploads: Array<{ upload_id: string, key: string }> | null }>}
+ * @returns {Promise<{ jobs: Array<{ job: any, events: any[] }>, index: Record<string, any[]>, objects: Array<{ key: string, size: number }>, openUploads: Array<{ upload_id: string, key: string }> | null, uploads: number }>}
  * @example const state = await readPersistedState(".wrangler/state", ["dev", "other"])
  */
 export async function readPersistedState(persist, tenantNames) {
@@ -108,17 +108,19 @@ export async function readPersistedState(persist, tenantNames) {
     }
     const objects = await get("/r2?prefix=");
     let openUploads = null;
+    let uploads = 0;
     try {
       openUploads = [];
       for (const id of idsIn(join(scratch, folders.BUCKET))) {
         const dump = await get(`/dump?ns=BUCKET&id=${id}`);
         if (!dump.uploads) throw new Error("no _mf_multipart_uploads table");
+        uploads += dump.uploads.length;
         openUploads.push(...dump.uploads.filter((upload) => upload.state === 0).map(({ upload_id, key }) => ({ upload_id, key })));
       }
     } catch {
       openUploads = null;
     }
-    return { jobs, index, objects, openUploads };
+    return { jobs, index, objects, openUploads, uploads };
   } finally {
     await reader.dispose();
     rmSync(scratch, { recursive: true, force: true });

@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -31,6 +32,7 @@ export const chaosDefaults = {
   jobs: 600,
   /** The kill phase stops after this long even if kills remain. */
   minutes: 30,
+  /** 0: any free port. */
   port: 8797,
   emulatorPort: 8798,
   /** Video outputs are padded to a size in this range (MiB), so copies are in flight. */
@@ -60,6 +62,18 @@ export function apportion(total, weights) {
   const order = exact.map((value, index) => [value - Math.floor(value), index]).sort((a, b) => b[0] - a[0]);
   for (let given = parts.reduce((a, b) => a + b, 0), at = 0; given < total; given++, at++) parts[order[at % order.length][1]]++;
   return parts;
+}
+
+/** A free TCP port on loopback (the system's choice, let go again at once). */
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+  });
 }
 
 /** Runs `work` over `items`, `width` at a time. */
@@ -121,6 +135,9 @@ async function download(url) {
  */
 export async function runChaos(input = {}, { progress = () => {} } = {}) {
   const options = { ...chaosDefaults, ...input };
+  if (process.cwd() !== repositoryRoot.replace(/\/$/, "")) throw new Error(`run the chaos run from the repository root (${repositoryRoot}), not ${process.cwd()}`);
+  if (options.emulatorPort === 0) options.emulatorPort = await freePort();
+  while (options.port === 0 || options.port === options.emulatorPort) options.port = await freePort();
   const random = seededRandom(options.seed);
   const runDir = options.stateDir ?? mkdtempSync(join(tmpdir(), "wan-edge-chaos-"));
   mkdirSync(runDir, { recursive: true });
@@ -180,7 +197,6 @@ export async function runChaos(input = {}, { progress = () => {} } = {}) {
     }
     await Promise.all(bursts);
     await Promise.all([...submitting]);
-    await installFaults(emulatorUrl, { global: {}, providers: Object.fromEntries(Object.keys(kills[0]?.faults.providers ?? {}).map((provider) => [provider, {}])) });
     progress(`${elapsed()} load done: ${outcomes.filter((outcome) => outcome.id).length} of ${outcomes.length} submits acknowledged; settling`);
 
     // Settle: every job the clients or the listing know of reaches a terminal state (their
@@ -214,13 +230,15 @@ export async function runChaos(input = {}, { progress = () => {} } = {}) {
       for (const output of view.outputs) got.push({ index: output.index, ...(await download(output.url)) });
       downloads.set(view.id, got);
     });
-    progress(`${elapsed()} downloaded ${[...downloads.values()].flat().length} outputs; stopping the gateway`);
+    const downloaded = [...downloads.values()].flat();
+    const downloadedBytes = downloaded.reduce((sum, entry) => sum + entry.bytes, 0);
+    progress(`${elapsed()} downloaded ${downloaded.length} outputs (${(downloadedBytes / 2 ** 20).toFixed(1)} MiB, largest ${(Math.max(0, ...downloaded.map((entry) => entry.bytes)) / 2 ** 20).toFixed(2)} MiB); stopping the gateway`);
     await sleep(1000); // the listing's repairs are written after its answers
     await gateway.stop();
     const tasks = await emulatorTasks(emulatorUrl);
     const creates = await createLog.stop();
     const state = await readPersistedState(persist, tenants.map((tenant) => tenant.name));
-    const audit = auditChaos({ outcomes, views, listed, downloads, tasks, state, threshold: options.threshold });
+    const audit = auditChaos({ outcomes, views, listed, downloads, tasks, creates, state, threshold: options.threshold });
     // A flagged job's record, event log, and the create calls the emulator received for it.
     const evidenceOf = (id) => {
       const entry = state.jobs.find((candidate) => candidate.job.id === id);
@@ -237,6 +255,7 @@ export async function runChaos(input = {}, { progress = () => {} } = {}) {
       kills: kills.length,
       restart_ms: { first: restarts[0], median: restarts.slice(1).sort((a, b) => a - b)[Math.floor((restarts.length - 2) / 2)] ?? null },
       submits_planned: planned,
+      downloaded_mib: Math.round((downloadedBytes / 2 ** 20) * 10) / 10,
       ...audit,
       kill_log: kills,
       // The record and event log of every job a broken goal names (the first 20).

@@ -31,6 +31,26 @@ describe("production configuration", () => {
   });
 
   it.each([
+    "https://ws-1a2b3c.ap-southeast-1.maas.aliyuncs.com",
+    "https://ws-1a2b3c.cn-beijing.maas.aliyuncs.com",
+    "https://dashscope-intl.aliyuncs.com",
+    "https://dashscope.aliyuncs.com",
+    "https://dashscope-us.aliyuncs.com",
+    "https://dashscope-us.aliyuncs.com/api/v1",
+  ])("accepts the DashScope region %s", async (url) => {
+    const config = loadConfig(await productionEnv({ DASHSCOPE_BASE_URL: url, DASHSCOPE_API_KEY: "sk-real" }));
+    expect(config.providers.dashscope?.baseUrl).toBe(url);
+  });
+
+  it.each([
+    ["the {WorkspaceId} placeholder", "https://{WorkspaceId}.ap-southeast-1.maas.aliyuncs.com"],
+    ["another path", "https://dashscope-intl.aliyuncs.com/compatible-mode/v1"],
+  ])("refuses a DashScope URL with %s", async (_name, url) => {
+    const env = await productionEnv({ DASHSCOPE_BASE_URL: url, DASHSCOPE_API_KEY: "sk-real" });
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+  });
+
+  it.each([
     ["the dev key", async () => ({ API_KEYS: JSON.stringify({ [await sha256Hex("wan-edge-dev-key")]: "dev" }) })],
     ["the other dev key", async () => ({ API_KEYS: JSON.stringify({ [await sha256Hex("wan-edge-other-key")]: "other" }) })],
     ["the development server secret", async () => ({ SERVER_SECRET: "wan-edge-development-server-secret-not-for-production" })],

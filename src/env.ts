@@ -137,6 +137,7 @@ function parseConfig(env: Env): Config {
       if (url.protocol !== "https:" || isLoopbackHost(url.hostname)) {
         throw new ConfigError(`${id.toUpperCase()}_BASE_URL must be a public https URL in production`);
       }
+      if (id === "dashscope") checkDashscopeBaseUrl(url);
     }
   } else if (serverSecret === "") {
     throw new ConfigError("SERVER_SECRET is required");
@@ -163,6 +164,18 @@ function parseConfig(env: Env): Config {
     providers,
     providerOrder: [...new Set(providerOrder)] as ProviderId[],
   };
+}
+
+/**
+ * Any DashScope region's origin is accepted — the workspace domains Alibaba recommends
+ * (`https://{WorkspaceId}.ap-southeast-1.maas.aliyuncs.com`, `….cn-beijing.maas.aliyuncs.com`),
+ * the shared ones (`dashscope-intl`, `dashscope`) and Virginia's `dashscope-us.aliyuncs.com`
+ * (see providers/dashscope/dashscope-api.ts) — alone or with Alibaba's `/api/v1` suffix. Only
+ * a copied placeholder (`{WorkspaceId}`) or another path is refused: either would reach no one.
+ */
+function checkDashscopeBaseUrl(url: URL): void {
+  if (/[{}]/.test(decodeURIComponent(url.hostname))) throw new ConfigError("DASHSCOPE_BASE_URL still holds a placeholder: put your workspace id in place of {WorkspaceId}");
+  if (!/^\/(api\/v1\/?)?$/.test(url.pathname)) throw new ConfigError("DASHSCOPE_BASE_URL must be the region's origin, optionally followed by /api/v1");
 }
 
 /** localhost, *.localhost and loopback literals. */

@@ -223,6 +223,16 @@ describe("live events", () => {
     await waitForJob(json.id);
     expect(await readEvents(await gateway(`/v1/jobs/${json.id}/events`))).toEqual(["completed"]);
   });
+
+  it("numbers every message with the job's sequence, and resumes after Last-Event-ID", async () => {
+    const { json } = await submit({ first_frame: image }, { provider: "evolink" });
+    const job = await waitForJob(json.id);
+    const text = await (await gateway(`/v1/jobs/${json.id}/events`)).text();
+    expect(text).toContain(`id: ${job.sequence}\nevent: job\n`);
+    // a client that already saw this state is not sent it again
+    expect(await readEvents(await gateway(`/v1/jobs/${json.id}/events`, { headers: { "last-event-id": String(job.sequence) } }))).toEqual([]);
+    expect(await readEvents(await gateway(`/v1/jobs/${json.id}/events`, { headers: { "last-event-id": String(job.sequence - 1) } }))).toEqual(["completed"]);
+  });
 });
 
 describe("tenant isolation", () => {

@@ -12,6 +12,7 @@ export const image = "https://cdn.example.com/cat.png";
 export interface JobJson {
   id: string;
   status: string;
+  sequence: number;
   progress: number | null;
   provider: string | null;
   attempts: Array<{ provider: string; upstream_id: string | null; status: string; upstream_status: string | null; error: { code: string } | null }>;

@@ -191,6 +191,29 @@ describe("large outputs", () => {
     expect(job.outputs[0]!.sha256).toBe((await emulatorTask(job.attempts[0]!.upstream_id!)).output_sha256[0]);
   });
 
+  it("aborts the multipart upload of a copy whose object died mid-copy, then copies again", async () => {
+    await setFaults({ provider: "evolink", media_bytes: 120 * 1024 * 1024, media_no_length: true });
+    const { json } = await submit({ first_frame: image, seed: 12 });
+    // wait until the copy has recorded its multipart upload (before any part was sent)
+    let upload: { key: string; upload_id: string } | null | undefined;
+    for (let tries = 0; !upload; tries++) {
+      if (tries > 400) throw new Error("the copy never started a multipart upload");
+      upload = await runInDurableObject(jobStub(json.id), (instance: JobObject) => (instance as unknown as { job: { copy: { upload?: { key: string; upload_id: string } | null } | null } }).job.copy?.upload);
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    await abortAllDurableObjects(); // the instance dies mid-copy
+    await setFaults({ provider: "evolink", media_bytes: 1024 * 1024 });
+    await runDurableObjectAlarm(jobStub(json.id));
+    const job = await waitForJob(json.id, undefined, 60_000);
+    expect(job.status).toBe("completed");
+    // the dead copy's upload is gone: nothing can complete it, and no object was left at its key
+    const dead = env.MEDIA.resumeMultipartUpload(upload.key, upload.upload_id);
+    await expect(dead.uploadPart(1, new Uint8Array(16))).rejects.toThrow();
+    expect(await env.MEDIA.head(upload.key)).toBeNull();
+    const left = (await env.MEDIA.list({ prefix: `outputs/${json.id}/` })).objects.map((object) => object.key);
+    expect(left).toEqual([new URL(job.outputs[0]!.url).pathname.slice("/media/".length)]);
+  });
+
   it("a job whose object dies before its first submit is done is submitted by its alarm", async () => {
     await setFaults({ provider: "evolink", submit_delay_ms: 2000 });
     const response = await gateway("/v1/jobs", { method: "POST", body: JSON.stringify({ model: "wan2.7-i2v", input: { first_frame: image }, provider: "evolink" }) });

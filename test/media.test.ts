@@ -33,10 +33,12 @@ describe("GET /media/{key}", () => {
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(body.slice(offset, offset + length));
   });
 
-  it("answers an unsatisfiable range with 416", async () => {
-    const response = await gateway(`/media/${key}`, { key: null, headers: { range: "bytes=5000-" } });
+  it.each(["bytes=5000-", "bytes=1000-1001", "bytes=-0"])("answers the unsatisfiable range %s with a 416 problem document and the size", async (range) => {
+    const response = await gateway(`/media/${key}`, { key: null, headers: { range } });
     expect(response.status).toBe(416);
     expect(response.headers.get("content-range")).toBe("bytes */1000");
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+    expect(await response.json()).toMatchObject({ status: 416, code: "range_not_satisfiable", detail: expect.stringContaining("1000 bytes") });
   });
 
   it("answers HEAD with the headers and no body", async () => {
@@ -63,5 +65,23 @@ describe("GET /media with a malformed key", () => {
   it("answers 404, not 500, for a broken %-escape", async () => {
     const response = await gateway("/media/outputs/%E0%A4%A", { key: null });
     expect(response.status).toBe(404);
+  });
+
+  it.each([
+    ["1025 ASCII bytes", "k".repeat(1025)],
+    ["1024 characters that are 2048 UTF-8 bytes", "é".repeat(1024)],
+  ])("answers 404, not 500, for a key longer than R2 allows (%s)", async (_, long) => {
+    for (const method of ["GET", "HEAD"]) {
+      const response = await gateway(`/media/${encodeURIComponent(long)}`, { key: null, method });
+      expect(response.status).toBe(404);
+    }
+    const response = await gateway(`/media/${encodeURIComponent(long)}`, { key: null });
+    expect(response.headers.get("content-type")).toBe("application/problem+json");
+  });
+
+  it("still serves a key of exactly 1024 bytes", async () => {
+    const longest = `outputs/${"x".repeat(1024 - "outputs/".length - 4)}.mp4`;
+    await env.MEDIA.put(longest, body);
+    expect((await gateway(`/media/${longest}`, { key: null })).status).toBe(200);
   });
 });

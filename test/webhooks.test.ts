@@ -41,6 +41,20 @@ async function fastForward(id: string, byMs: number): Promise<void> {
 }
 
 describe("outbound webhooks", () => {
+  it("numbers events with the job's sequence and never sends a running event after the terminal one", async () => {
+    const name = `order-${crypto.randomUUID()}`;
+    await planSink(name, { fail: 1, status: 500 }); // job.running fails once and would be retried in 5 s
+    const { json } = await submit({ first_frame: image }, { provider: "evolink", webhook: { url: `http://emulator.test/__control/webhooks/${name}`, events: ["job.running", "job.completed"] } });
+    await waitForJob(json.id);
+    await fastForward(json.id, 60_000); // well past the retry of job.running
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const bodies = (await sink(name)).filter((delivery) => delivery.status < 300).map((delivery) => JSON.parse(delivery.body) as { type: string; sequence: number; data: JobJson });
+    expect(bodies.map((body) => body.type)).toEqual(["job.completed"]);
+    expect(bodies[0]!.sequence).toBe(bodies[0]!.data.sequence);
+    const states = Object.fromEntries((await deliveries(json.id)).map((delivery) => [delivery.type, delivery.state]));
+    expect(states).toEqual({ "job.running": "superseded", "job.completed": "delivered" });
+  });
+
   it("signs every delivery so the standardwebhooks library verifies it, and sends job.completed after R2", async () => {
     const name = `ok-${crypto.randomUUID()}`;
     const { json } = await submit({ first_frame: image }, { provider: "evolink", webhook: { url: `http://emulator.test/__control/webhooks/${name}`, events: ["job.running", "job.completed"] } });

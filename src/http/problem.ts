@@ -13,6 +13,7 @@ export type ProblemCode =
   | "method_not_allowed"
   | "conflict"
   | "payload_too_large"
+  | "range_not_satisfiable"
   | "unsupported_media_type"
   | "idempotency_mismatch"
   | "unsupported"
@@ -30,6 +31,7 @@ const statusOf: Record<ProblemCode, number> = {
   method_not_allowed: 405,
   conflict: 409,
   payload_too_large: 413,
+  range_not_satisfiable: 416,
   unsupported_media_type: 415,
   idempotency_mismatch: 422,
   // What the request asks for is beyond every provider it may go to: not worth retrying.
@@ -50,6 +52,7 @@ const titleOf: Record<ProblemCode, string> = {
   method_not_allowed: "Method not allowed",
   conflict: "Conflict",
   payload_too_large: "Payload too large",
+  range_not_satisfiable: "Range not satisfiable",
   unsupported_media_type: "Unsupported media type",
   idempotency_mismatch: "Idempotency key reused with a different request",
   unsupported: "No provider can do what this request asks",

@@ -4,6 +4,7 @@
 import type { z } from "@hono/zod-openapi";
 import type { FieldError } from "./problem";
 import { ProblemError } from "./problem";
+import { readLimitedText } from "./read-limited-body";
 
 /** `["input", "media", 0, "url"]` → `input.media[0].url`. */
 export function jsonPath(segments: ReadonlyArray<PropertyKey>): string {
@@ -30,16 +31,19 @@ export function fieldErrors(error: z.ZodError, prefix: ReadonlyArray<PropertyKey
   return errors;
 }
 
-/** Reads a JSON object body (at most `maxBytes`), or throws a 400/413/415 problem. */
-export async function readJsonObject(request: Request, maxBytes = 256 * 1024): Promise<Record<string, unknown>> {
+/** The largest JSON request body (1 MiB): a job request is a few KB; prompts are ≤ 5000 characters. */
+export const maxJsonBodyBytes = 1024 * 1024;
+
+/**
+ * Reads a JSON object body (at most `maxBytes`, counted while it is read, so a chunked body
+ * is refused as soon as it passes the limit), or throws a 400/413/415 problem.
+ */
+export async function readJsonObject(request: Request, maxBytes = maxJsonBodyBytes): Promise<Record<string, unknown>> {
   const type = request.headers.get("content-type") ?? "";
   if (!/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
     throw new ProblemError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`.");
   }
-  const declared = Number(request.headers.get("content-length") ?? "0");
-  if (declared > maxBytes) throw new ProblemError("payload_too_large", `The JSON body may be at most ${maxBytes} bytes.`);
-  const text = await request.text();
-  if (text.length > maxBytes) throw new ProblemError("payload_too_large", `The JSON body may be at most ${maxBytes} bytes.`);
+  const text = await readLimitedText(request, { maxBytes, what: "The JSON body" });
   let body: unknown;
   try {
     body = JSON.parse(text);

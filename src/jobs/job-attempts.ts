@@ -103,3 +103,29 @@ export function refusals(job: Pick<JobRecord, "attempts">): string {
   for (const attempt of job.attempts) if (attempt.status === "failed" && attempt.error) reasons.set(attempt.provider, attempt.error.message);
   return [...reasons].map(([provider, reason]) => `${provider}: ${reason}`).join("; ");
 }
+
+/**
+ * A callback named a task none of the attempts knows — the task of a create whose answer
+ * was lost. It becomes the job's attempt when nothing else is working on the job; otherwise
+ * (or once the job is over) it is kept as walked away from: canceled where possible and, while
+ * the job runs, read in case it finishes first. Recorded either way, so its cost is seen.
+ */
+export function adopt(job: JobRecord, provider: ProviderId, upstreamId: string, now: number, terminal: boolean): JobRecord {
+  const stamp = new Date(now).toISOString();
+  const candidates = job.attempts.map((attempt, index) => ({ attempt, index })).filter(({ attempt }) => attempt.provider === provider && attempt.upstream_id === null && (attempt.status === "outcome_unknown" || attempt.status === "creating"));
+  const found = candidates.find(({ attempt }) => attempt.status === "creating") ?? candidates[candidates.length - 1];
+  const free = !terminal && !job.copy && liveIndex(job) < 0;
+  const due = { tries: 0, due_at: now };
+  if (found && (free || found.attempt.status === "creating")) {
+    const adopted: Attempt = { ...found.attempt, upstream_id: upstreamId, status: "running", error: null, ended_at: null, due };
+    return { ...job, status: "running", submit: null, attempts: withAttempt(job, found.index, adopted), updated_at: stamp };
+  }
+  // Someone else is working on the job (or it is over): the orphan is canceled where possible
+  // and, while the job runs, read in case it finishes first.
+  const orphan: Attempt = found
+    ? { ...found.attempt, upstream_id: upstreamId, status: "abandoned", ended_at: found.attempt.ended_at ?? stamp, cancel_due: true, due }
+    : { provider, upstream_id: upstreamId, status: "abandoned", upstream_status: null, started_at: stamp, ended_at: stamp, error: null, cancel_due: true, due };
+  const attempts = found ? withAttempt(job, found.index, orphan) : [...job.attempts, orphan];
+  const base = { ...job, attempts, updated_at: stamp };
+  return { ...base, usage: usageOf(base, terminal) };
+}

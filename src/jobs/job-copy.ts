@@ -2,7 +2,8 @@
  * @module jobs/job-copy — copies a job's upstream outputs into R2, each once, in order.
  *
  * Only outputs not yet copied are fetched, so a partial failure retries just what is
- * missing. A cancel aborts the download in flight; the copier then leaves nothing behind.
+ * missing. An output is stored only when it is whole (copy-to-r2), with the width, height
+ * and duration its headers state. A cancel aborts the download in flight; the copier then leaves nothing behind.
  */
 import type { Config, Env } from "../env";
 import { upstreamFetch } from "../env";
@@ -19,6 +20,8 @@ export interface CopyDeps {
   config: Config;
   /** Aborted when the job is canceled mid-copy. */
   signal: AbortSignal;
+  /** Records a multipart upload before its parts are sent (aborted after a crash). */
+  onMultipart?: (upload: { key: string; uploadId: string }) => void | Promise<void>;
 }
 
 /** What one copy did, for the event log (proof of bounded memory, multipart or piped). */
@@ -44,9 +47,10 @@ export async function copyNextOutput(job: JobRecord, deps: CopyDeps): Promise<{ 
     maxBytes: deps.config.maxOutputBytes,
     keyFor: (contentType) => `outputs/${job.id}/${randomToken(20)}/${index}.${extensionOf(contentType)}`,
     urlProblem: (candidate) => fetchableUrlProblem(candidate, deps.config),
+    onMultipart: deps.onMultipart,
   });
   if (!result.ok) return { event: { type: "copy_failed", error: result.error }, detail: { index, ...result.error } };
-  const { key, bytes, sha256, contentType, peakBufferedBytes, multipart } = result.value;
-  const output: JobOutput = { url: `${deps.config.publicBaseUrl}/media/${key}`, content_type: contentType, bytes, sha256, index, key };
+  const { key, bytes, sha256, contentType, peakBufferedBytes, multipart, metadata } = result.value;
+  const output: JobOutput = { url: `${deps.config.publicBaseUrl}/media/${key}`, content_type: contentType, bytes, sha256, index, key, ...metadata };
   return { event: { type: "output_copied", output }, detail: { key, bytes, sha256, peakBufferedBytes, multipart } };
 }

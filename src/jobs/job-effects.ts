@@ -7,6 +7,7 @@
  * there too: a create's attempt is written (and committed) before `perform` sends it.
  */
 import type { Config, Env } from "../env";
+import type { CopyDeps } from "./job-copy";
 import { copyNextOutput } from "./job-copy";
 import type { JobEvent } from "./job-machine";
 import type { DueWork } from "./job-schedule";
@@ -34,7 +35,7 @@ export class JobEffects {
    * Does `work` for `job` and returns the resulting event (null: nothing came of it).
    * `signal` aborts a copy in flight (the job was canceled).
    */
-  async perform(job: JobRecord, work: DueWork, signal: AbortSignal): Promise<Performed | null> {
+  async perform(job: JobRecord, work: DueWork, signal: AbortSignal, onMultipart?: CopyDeps["onMultipart"]): Promise<Performed | null> {
     switch (work.kind) {
       case "deadline":
         return { event: { type: "deadline" } };
@@ -54,7 +55,7 @@ export class JobEffects {
         return { event: { type: "cancel_sent", index: work.index }, detail: ok === null ? undefined : { provider: attempt.provider, upstream_id: attempt.upstream_id, ok } };
       }
       case "copy": {
-        const copied = await copyNextOutput(job, { env: this.env, config: this.config, signal });
+        const copied = await copyNextOutput(job, { env: this.env, config: this.config, signal, onMultipart });
         return copied ? { event: copied.event, detail: copied.detail } : null;
       }
     }

@@ -16,7 +16,7 @@
  */
 import { backoffDelay } from "../lib/backoff";
 import type { ProviderId, UpstreamError, UpstreamTask } from "../providers/provider-adapter";
-import { abandoned, liveIndex, mayBill, nextProvider, refusals, settleAttempts, usageOf, withAttempt } from "./job-attempts";
+import { abandoned, adopt, liveIndex, mayBill, nextProvider, refusals, settleAttempts, usageOf, withAttempt } from "./job-attempts";
 import type { Attempt, JobError, JobOutput, JobRecord } from "./job-types";
 import { terminalStatuses, videoInput } from "./job-types";
 
@@ -54,6 +54,7 @@ export type JobEvent =
   | { type: "callback"; provider: ProviderId; upstreamId: string | null }
   | { type: "cancel_sent"; index: number }
   | { type: "stuck"; index: number }
+  | { type: "copy_upload"; upload: { key: string; upload_id: string } | null }
   | { type: "output_copied"; output: JobOutput }
   | { type: "copy_failed"; error: JobError }
   | { type: "deadline" }
@@ -162,28 +163,6 @@ function observe(job: JobRecord, index: number, task: UpstreamTask, now: number,
   }
 }
 
-/** A callback named a task none of the attempts knows: adopt it, or keep it as walked away from. */
-function adopt(job: JobRecord, provider: ProviderId, upstreamId: string, now: number): JobRecord {
-  const stamp = iso(now);
-  const candidates = job.attempts.map((attempt, index) => ({ attempt, index })).filter(({ attempt }) => attempt.provider === provider && attempt.upstream_id === null && (attempt.status === "outcome_unknown" || attempt.status === "creating"));
-  const found = candidates.find(({ attempt }) => attempt.status === "creating") ?? candidates[candidates.length - 1];
-  const terminal = isTerminal(job);
-  const free = !terminal && !job.copy && liveIndex(job) < 0;
-  const due = { tries: 0, due_at: now };
-  if (found && (free || found.attempt.status === "creating")) {
-    const adopted: Attempt = { ...found.attempt, upstream_id: upstreamId, status: "running", error: null, ended_at: null, due };
-    return { ...job, status: "running", submit: null, attempts: withAttempt(job, found.index, adopted), updated_at: stamp };
-  }
-  // Someone else is working on the job (or it is over): the orphan is canceled where possible
-  // and, while the job runs, read in case it finishes first.
-  const orphan: Attempt = found
-    ? { ...found.attempt, upstream_id: upstreamId, status: "abandoned", ended_at: found.attempt.ended_at ?? stamp, cancel_due: true, due: terminal ? null : due }
-    : { provider, upstream_id: upstreamId, status: "abandoned", upstream_status: null, started_at: stamp, ended_at: stamp, error: null, cancel_due: true, due: terminal ? null : due };
-  const attempts = found ? withAttempt(job, found.index, orphan) : [...job.attempts, orphan];
-  const base = { ...job, attempts, updated_at: stamp };
-  return { ...base, usage: usageOf(base, terminal) };
-}
-
 /**
  * The next job record after `event` at time `now`. Events that no longer apply (a late
  * answer after completion, a hint for a terminal job) return the same object.
@@ -192,7 +171,7 @@ function adopt(job: JobRecord, provider: ProviderId, upstreamId: string, now: nu
 export function transition(job: JobRecord, event: JobEvent, now: number, policy: MachinePolicy = defaultPolicy): JobRecord {
   const stamp = iso(now);
   if (event.type === "callback" && event.upstreamId !== null && !job.attempts.some((attempt) => attempt.upstream_id === event.upstreamId && attempt.provider === event.provider)) {
-    return adopt(job, event.provider, event.upstreamId, now); // recorded even once the job is over
+    return adopt(job, event.provider, event.upstreamId, now, isTerminal(job)); // recorded even once the job is over
   }
   if (event.type === "cancel_sent") {
     const attempt = job.attempts[event.index];
@@ -317,10 +296,13 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
       const error: JobError = { code: "upstream_stuck", message: `${attempt.provider} did not start the task in time.`, retryable: true };
       return moveOn(job, event.index, "abandoned", error, now, policy, false);
     }
+    case "copy_upload":
+      // A multipart upload in flight (written before its parts), so a restart can abort it.
+      return job.copy ? { ...job, copy: { ...job.copy, upload: event.upload } } : job;
     case "output_copied": {
       if (!job.copy || job.copy.done.some((output) => output.index === event.output.index)) return job;
       const done = [...job.copy.done, event.output].sort((a, b) => a.index - b.index);
-      if (done.length < job.copy.urls.length) return { ...job, copy: { ...job.copy, done }, updated_at: stamp };
+      if (done.length < job.copy.urls.length) return { ...job, copy: { ...job.copy, done, upload: null }, updated_at: stamp };
       const completed: JobRecord = { ...job, status: "completed", progress: 100, outputs: done, copy: null, submit: null, updated_at: stamp, completed_at: stamp };
       const attempts = settleAttempts(completed, stamp, null);
       return { ...completed, attempts, usage: usageOf({ ...completed, attempts }, true) };
@@ -329,7 +311,7 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
       if (!job.copy) return job;
       const tries = job.copy.tries + 1;
       if (event.error.retryable && tries < policy.copy.maxTries) {
-        return { ...job, copy: { ...job.copy, tries, due_at: now + backoffDelay(tries, { ...policy.copy, random: policy.random }) }, updated_at: stamp };
+        return { ...job, copy: { ...job.copy, tries, upload: null, due_at: now + backoffDelay(tries, { ...policy.copy, random: policy.random }) }, updated_at: stamp };
       }
       // The provider's file could not be stored whole (the attempt stays billed): try elsewhere.
       const index = job.copy.attempt;

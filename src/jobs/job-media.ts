@@ -8,8 +8,13 @@
  */
 import type { JobRecord } from "./job-types";
 
-/** Deletes every object under the job's prefix that its record does not reference. */
+/**
+ * Aborts the multipart upload a copy had in flight (recorded before its parts were sent) and
+ * deletes every object under the job's prefix that its record does not reference.
+ */
 export async function cleanUpMedia(bucket: R2Bucket, job: JobRecord): Promise<number> {
+  const upload = job.copy?.upload;
+  if (upload) await bucket.resumeMultipartUpload(upload.key, upload.upload_id).abort().catch(() => {});
   const keep = new Set([...job.outputs, ...(job.copy?.done ?? [])].map((output) => output.key));
   let deleted = 0;
   let cursor: string | undefined;

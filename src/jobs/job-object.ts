@@ -12,19 +12,19 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Config, Env } from "../env";
-import { loadConfig, upstreamFetch } from "../env";
+import { loadConfig } from "../env";
 import type { ProviderId } from "../providers/provider-adapter";
 import { DeliveryStore } from "../webhooks/delivery-store";
 import { webhookEventTypeFor } from "../webhooks/webhook-event";
-import { WebhookOutbox } from "../webhooks/webhook-outbox";
-import { webhookUrlProblem } from "../webhooks/webhook-url";
+import { outboxDeps, WebhookOutbox } from "../webhooks/webhook-outbox";
 import { JobEffects } from "./job-effects";
 import type { JobEvent, MachinePolicy } from "./job-machine";
 import { defaultPolicy, isTerminal, transition } from "./job-machine";
 import { cleanUpMedia } from "./job-media";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import { JobStore } from "./job-store";
-import { JobStreamHub } from "./job-stream";
+import { JobStreamHub, Waiters } from "./job-stream";
+import { listJob } from "./tenant-index";
 import type { JobRecord } from "./job-types";
 import type { JobView } from "./job-view";
 import { toJobView } from "./job-view";
@@ -42,7 +42,7 @@ export class JobObject extends DurableObject<Env> {
   private running: Promise<void> | null = null;
   private again = false;
   private copyAbort = new AbortController();
-  private readonly waiters = new Set<() => void>();
+  private readonly waiters = new Waiters();
   private streams: JobStreamHub | null = null;
   /** Media clean-up owed by this instance's start (a copy the last instance left half done). */
   private recovering = false;
@@ -103,7 +103,7 @@ export class JobObject extends DurableObject<Env> {
     // If this instance dies before its first pass is done, the alarm carries on.
     await this.ctx.storage.setAlarm(this.now() + 1_000);
     // Listed from committed state (the output gate holds the call until the commit is durable).
-    await this.index(record).catch(() => console.error("tenant index write failed"));
+    await listJob(this.env, record).catch(() => console.error("tenant index write failed"));
     let timer: ReturnType<typeof setTimeout> | undefined;
     const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.config.submitAnswerMs)));
     await Promise.race([this.runDue(), budget]);
@@ -125,17 +125,7 @@ export class JobObject extends DurableObject<Env> {
   /** Resolves with the job once it is terminal, or after `timeoutMs` with it as it is. */
   async waitForTerminal(tenant: string, timeoutMs: number): Promise<JobView | null> {
     if (!this.owned(tenant)) return null;
-    if (!isTerminal(this.job!)) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          this.waiters.delete(done);
-          resolve();
-        };
-        const timer = setTimeout(done, timeoutMs);
-        this.waiters.add(done);
-      });
-    }
+    if (!isTerminal(this.job!)) await this.waiters.wait(timeoutMs);
     return this.viewOf(this.job!);
   }
 
@@ -230,19 +220,13 @@ export class JobObject extends DurableObject<Env> {
     let view: JobView | undefined;
     const viewNow = () => (view ??= this.viewOf(after));
     if (this.streams) this.streams.publish(viewNow(), terminal);
-    if (terminal) for (const wake of [...this.waiters]) wake();
+    if (terminal) this.waiters.wakeAll();
     if (after.status === before.status) return;
     // The listing follows the committed state; stale updates are ignored there.
-    this.ctx.waitUntil(this.index(after).catch(() => {}));
+    this.ctx.waitUntil(listJob(this.env, after).catch(() => {}));
     const type = webhookEventTypeFor(after.status);
     // job.completed is only ever queued here, after the outputs are in R2.
     if (type && after.webhook) this.outbox.enqueue(after, type, viewNow(), this.now(), terminal);
-  }
-
-  /** Records the job (or its new status) in its tenant's index, which backs the listing. */
-  private index(job: JobRecord): Promise<void> {
-    const tenants = this.env.TENANTS;
-    return tenants.get(tenants.idFromName(job.tenant)).upsert({ id: job.id, created_at: job.created_at, status: job.status, updated_at: job.updated_at });
   }
 
   private async armAlarm(): Promise<void> {
@@ -263,6 +247,7 @@ export class JobObject extends DurableObject<Env> {
           // The last instance may have died mid-copy: nothing half-written stays in R2.
           this.recovering = false;
           await cleanUpMedia(this.env.MEDIA, this.job);
+          this.apply({ type: "copy_upload", upload: null });
         }
         do {
           this.again = false;
@@ -272,7 +257,7 @@ export class JobObject extends DurableObject<Env> {
             await this.perform(work);
           }
         } while (this.again);
-        if (this.job) await this.deliverWebhooks(this.job);
+        if (this.job?.webhook) await this.outbox.deliverDue(this.job, outboxDeps(this.env, this.config, this.now));
         await this.armAlarm();
       } catch (thrown) {
         // A bug or an unexpected failure must not strand the job (nor fail the request
@@ -289,7 +274,10 @@ export class JobObject extends DurableObject<Env> {
   private async perform(work: NonNullable<ReturnType<typeof dueWork>>): Promise<void> {
     const effects = new JobEffects(this.env, this.config, this.now);
     if (work.kind === "copy" && this.copyAbort.signal.aborted) this.copyAbort = new AbortController();
-    const done = await effects.perform(this.job!, work, this.copyAbort.signal);
+    const done = await effects.perform(this.job!, work, this.copyAbort.signal, async ({ key, uploadId }) => {
+      this.apply({ type: "copy_upload", upload: { key, upload_id: uploadId } });
+      await this.ctx.storage.sync(); // recorded before any part is sent
+    });
     if (!done) return;
     if (done.event.type === "output_copied" && isTerminal(this.job!)) {
       // Canceled while this copy finished: leave nothing behind.
@@ -309,16 +297,5 @@ export class JobObject extends DurableObject<Env> {
     if (this.job!.attempts[index]?.status !== "creating") return;
     const answered = await effects.sendCreate(this.job!, index);
     this.apply(answered.event, answered.detail);
-  }
-
-  private async deliverWebhooks(job: JobRecord): Promise<void> {
-    if (!job.webhook) return;
-    const config = this.config;
-    await this.outbox.deliverDue(job, {
-      fetch: upstreamFetch(this.env),
-      now: this.now,
-      serverSecret: config.serverSecret,
-      urlProblem: (url) => webhookUrlProblem(url, config),
-    });
   }
 }

@@ -68,3 +68,25 @@ export class JobStreamHub {
     subscriber.writer.close().catch(() => {});
   }
 }
+
+/** Callers waiting for the job to end (`Prefer: wait`), each with its own time limit. */
+export class Waiters {
+  private readonly waiting = new Set<() => void>();
+
+  /** Resolves at `wakeAll` or after `timeoutMs`, whichever comes first. */
+  wait(timeoutMs: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      this.waiting.add(done);
+    });
+  }
+
+  wakeAll(): void {
+    for (const wake of [...this.waiting]) wake();
+  }
+}

@@ -75,6 +75,11 @@ export interface JobOutput {
   index: number;
   /** R2 key (internal; the public `url` is derived from it). */
   key: string;
+  /** Pixels, from the file's own headers (MP4: the video track's `tkhd`), where known. */
+  width?: number;
+  height?: number;
+  /** Seconds, from the MP4 `mvhd` (timescale-aware), where known. */
+  duration_seconds?: number;
 }
 
 /** A unit of scheduled work: due at `due_at` (ms since epoch), tried `tries` times. */
@@ -113,7 +118,7 @@ export interface JobRecord {
    * Pending copy of the result URLs of attempt `attempt` into R2; `done` holds the outputs
    * already copied.
    */
-  copy: (Due & { attempt: number; urls: string[]; done: JobOutput[] }) | null;
+  copy: (Due & { attempt: number; urls: string[]; done: JobOutput[]; upload?: { key: string; upload_id: string } | null }) | null;
   /** Bumped on every change: webhook events and SSE messages carry it, so receivers can order them. */
   sequence?: number;
   /** Where and what to deliver as outbound webhooks (null: none). */

@@ -3,53 +3,35 @@
  * return machine events: submit (through the circuit breakers), poll, cancel.
  *
  * No decisions about retries or failover live here; the machine makes those from the
- * events. The video and image sides of the adapters are unified into `UpstreamOps`.
+ * events. `UpstreamOps` is the provider spec's view for one model (provider-registry).
  */
 import type { Config, Env } from "../env";
 import { upstreamFetch } from "../env";
 import { callbackToken } from "../lib/tokens";
-import type { I2vInput } from "../models/i2v";
-import type { ImageProInput } from "../models/image-pro";
-import type { AdapterContext, ProviderId, Result, UpstreamTask } from "../providers/provider-adapter";
-import { imageAdapters, videoAdapters } from "../providers/provider-registry";
+import type { AdapterContext, ModelRequest, ProviderId, UpstreamError } from "../providers/provider-adapter";
+import type { ModelOperations } from "../providers/provider-registry";
+import { modelOperations } from "../providers/provider-registry";
 import { breakerClient } from "../routing/circuit-breaker";
 import { estimatedCost } from "../routing/eligibility";
 import type { JobEvent } from "./job-machine";
 import type { Attempt, JobRecord, ModelId } from "./job-types";
+import { imageInput, videoInput } from "./job-types";
 
-/** What the job needs from a provider for one model. */
-export interface UpstreamOps {
-  callbacks: boolean;
-  canCancel: boolean;
-  polling: { baseMs: number; maxMs: number };
-  startDeadlineMs: number;
-  queryRatePerSecond?: number;
-  submit(input: JobRecord["input"], options: { callbackUrl: string | null; idempotencyKey: string }, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>>;
-  getTask?(upstreamId: string, context: AdapterContext): Promise<Result<UpstreamTask>>;
-  cancel?(upstreamId: string, context: AdapterContext): Promise<Result<void>>;
-  callbackTaskId?(body: unknown): string | null;
-}
+/** What the job needs from a provider for one model: a view on the provider's spec. */
+export type UpstreamOps = ModelOperations;
 
 /** The provider's operations for `model`, or null when it does not offer the model. */
 export function upstreamOps(model: ModelId, provider: ProviderId): UpstreamOps | null {
-  const video = model === "wan2.7-i2v" ? videoAdapters[provider] : undefined;
-  const image = model === "wan2.7-image-pro" ? imageAdapters[provider] : undefined;
-  const adapter = video ?? image;
-  if (!adapter) return null;
-  const { capabilities } = adapter;
-  return {
-    callbacks: capabilities.callbacks,
-    canCancel: capabilities.cancel && Boolean(adapter.cancel),
-    polling: capabilities.polling,
-    startDeadlineMs: capabilities.startDeadlineMs,
-    queryRatePerSecond: capabilities.queryRatePerSecond,
-    submit: video
-      ? (input, options, context) => video.submitVideo(input as I2vInput, options, context)
-      : (input, options, context) => image!.submitImages(input as ImageProInput, options, context),
-    getTask: video ? (id, context) => video.getTask(id, context) : image!.getTask?.bind(image),
-    cancel: adapter.cancel?.bind(adapter),
-    callbackTaskId: adapter.callbackTaskId?.bind(adapter),
-  };
+  return modelOperations(provider, model);
+}
+
+/** The job's model and input, tied together for `submit` (narrowed, not cast). */
+function modelRequest(job: Pick<JobRecord, "model" | "input">): ModelRequest {
+  const video = videoInput(job);
+  if (video) return { model: "wan2.7-i2v", input: video };
+  const image = imageInput(job);
+  if (image) return { model: "wan2.7-image-pro", input: image };
+  throw new Error(`job has an unknown model ${job.model}`);
 }
 
 export interface UpstreamDeps {
@@ -79,9 +61,6 @@ function pollingFor(env: Env, ops: UpstreamOps): { baseMs: number; maxMs: number
   };
   return { baseMs: number("POLL_BASE_MS") ?? ops.polling.baseMs, maxMs: number("POLL_MAX_MS") ?? ops.polling.maxMs };
 }
-
-/** Providers that honour an idempotency key on create (EvoLink documents `Idempotency-Key`). */
-const idempotentCreates = new Set<ProviderId>(["evolink"]);
 
 /** Longest a create may take before its answer counts as lost (the provider timeout, plus margin). */
 export const createTimeoutMs = 20_000;
@@ -119,6 +98,17 @@ export async function startCreate(job: JobRecord, deps: UpstreamDeps): Promise<J
 }
 
 /**
+ * Whether a failed create may still have made a task: no answer at all (a timeout, a dropped
+ * connection), a gateway timeout, the provider saying so (EvoLink `paid_outcome_unknown`), or
+ * a 2xx answer we could not read. Never treated as a refusal.
+ */
+function outcomeUnknown(error: UpstreamError): boolean {
+  if (error.kind === "timeout") return true;
+  if (error.httpStatus === undefined) return error.kind === "unavailable";
+  return error.httpStatus === 504 || (error.kind === "protocol" && error.httpStatus >= 200 && error.httpStatus < 300);
+}
+
+/**
  * Sends (or re-sends) the create of attempt `index`, already written ahead. An answer is
  * `created` or `create_failed`; no answer (a timeout, a dropped connection) is
  * `create_lost`: the provider may have made the task, so it is never treated as a refusal.
@@ -129,20 +119,19 @@ export async function sendCreate(job: JobRecord, index: number, deps: UpstreamDe
   const ops = mustOps(job.model, provider);
   const breakers = breakerClient(deps.env.BREAKERS, deps.now);
   const callbackUrl = ops.callbacks ? `${deps.config.publicBaseUrl}/callbacks/${provider}/${job.id}/${await callbackToken(deps.config.serverSecret, job.id)}` : null;
-  const result = await ops.submit(job.input, { callbackUrl, idempotencyKey: attempt.idempotency_key ?? `${job.id}.${index + 1}` }, { ...adapterContext(deps, provider), timeoutMs: createTimeoutMs });
+  const result = await ops.submit(modelRequest(job), { callbackUrl, idempotencyKey: attempt.idempotency_key ?? `${job.id}.${index + 1}` }, { ...adapterContext(deps, provider), timeoutMs: createTimeoutMs });
   // The breaker tracks the provider's health: a request it rightly refused is not its fault.
   const healthy = result.ok || result.error.kind === "rejected" || result.error.kind === "content_policy";
   await breakers.record(provider, healthy);
   if (result.ok) return { type: "created", index, upstreamId: result.value.upstreamId, task: result.value.task };
-  const unanswered = result.error.httpStatus === undefined && (result.error.kind === "timeout" || result.error.kind === "unavailable");
-  if (unanswered) return { type: "create_lost", index, resend: idempotentCreates.has(provider), error: result.error };
+  if (outcomeUnknown(result.error)) return { type: "create_lost", index, resend: ops.idempotentCreate, error: result.error };
   return { type: "create_failed", index, error: result.error };
 }
 
 /** After a restart, a create found in flight: re-sent with its key where that is safe, else lost. */
 export async function recoverCreate(job: JobRecord, index: number, deps: UpstreamDeps): Promise<JobEvent> {
   const attempt = job.attempts[index]!;
-  if (idempotentCreates.has(attempt.provider)) return sendCreate(job, index, deps);
+  if (mustOps(job.model, attempt.provider).idempotentCreate) return sendCreate(job, index, deps);
   // No key and no task lookup at this provider: asking again could make a second task.
   return { type: "create_lost", index, resend: false, error: { kind: "timeout", message: `${attempt.provider} did not answer the create`, retryable: true } };
 }

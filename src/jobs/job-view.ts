@@ -2,7 +2,7 @@
  * @module jobs/job-view — the public job object (API.md "Job object") from a job record.
  */
 import { liveAttempt } from "./job-attempts";
-import type { JobRecord } from "./job-types";
+import type { JobOutput, JobRecord } from "./job-types";
 
 export type JobView = ReturnType<typeof toJobView>;
 
@@ -25,9 +25,23 @@ export function toJobView(job: JobRecord, publicBaseUrl: string) {
     metadata: job.metadata,
     provider: live?.upstream_id ? live.provider : null,
     attempts: job.attempts.map(({ provider, upstream_id, status, upstream_status, started_at, ended_at, error }) => ({ provider, upstream_id, status, upstream_status, started_at, ended_at, error })),
-    outputs: job.outputs.map(({ url, content_type, bytes, sha256, index }) => ({ url, content_type, bytes, sha256, index })),
+    outputs: job.outputs.map(outputView),
     error: job.error,
     usage: job.usage,
     urls: { self, events: `${self}/events`, cancel: `${self}/cancel` },
+  };
+}
+
+/** An output as the API shows it: `width`, `height` and `duration_seconds` only where known. */
+function outputView({ url, content_type, bytes, sha256, index, width, height, duration_seconds }: JobOutput) {
+  return {
+    url,
+    content_type,
+    bytes,
+    sha256,
+    index,
+    ...(width !== undefined ? { width } : {}),
+    ...(height !== undefined ? { height } : {}),
+    ...(duration_seconds !== undefined ? { duration_seconds } : {}),
   };
 }

@@ -106,6 +106,14 @@ export function entryProblem(entry: TenantIndexEntry): string | null {
   return null;
 }
 
+/**
+ * Records a job (or its new status) in its tenant's index, which backs the listing.
+ * @example await listJob(env, job) // after the job's own write committed
+ */
+export function listJob(env: Env, job: Pick<TenantIndexEntry, "id" | "created_at" | "status" | "updated_at"> & { tenant: string }): Promise<void> {
+  return env.TENANTS.get(env.TENANTS.idFromName(job.tenant)).upsert({ id: job.id, created_at: job.created_at, status: job.status, updated_at: job.updated_at });
+}
+
 /** How often the sweep compares listed statuses with the jobs', and how old an entry must be. */
 const sweepEveryMs = 10 * 60_000;
 const staleAfterMs = 5 * 60_000;

@@ -5,12 +5,14 @@
  * (every redirect re-checked) and words failures as job errors. The streaming itself —
  * piped through a `FixedLengthStream` with a Content-Length, a multipart upload without
  * one, counted, hashed and signature-checked on the way, nothing left behind on failure —
- * is `streamToR2`, shared with uploads.
+ * is `streamToR2`, shared with uploads. An output is only stored whole: its length equals
+ * the Content-Length when one was sent, and its structure proves it complete
+ * (container-check), which also yields its width, height and duration.
  */
 import type { JobError } from "../jobs/job-types";
 import type { MediaKind } from "./signatures";
 import { kindOf } from "./signatures";
-import type { StoredObject, StreamFailure } from "./stream-to-r2";
+import type { StoredObject, StreamFailure, StreamToR2Options } from "./stream-to-r2";
 import { streamToR2 } from "./stream-to-r2";
 
 export interface CopyOptions {
@@ -25,9 +27,11 @@ export interface CopyOptions {
   urlProblem: (url: string) => string | null;
   /** Multipart part size (R2 needs ≥ 5 MiB for all parts but the last). */
   partSize?: number;
+  /** See `StreamToR2Options.onMultipart`. */
+  onMultipart?: StreamToR2Options["onMultipart"];
 }
 
-/** What was stored: key, bytes, sha256, content type, and how (piped or multipart). */
+/** What was stored: key, bytes, sha256, content type, metadata, and how (piped or multipart). */
 export type CopiedObject = StoredObject;
 
 export type CopyResult = { ok: true; value: CopiedObject } | { ok: false; error: JobError };
@@ -76,9 +80,15 @@ function copyError(streamFailure: StreamFailure, options: CopyOptions): JobError
         ? { code: "output_too_large", message: `The output exceeds the ${options.maxBytes}-byte limit.`, retryable: false }
         : { code: "output_too_large", message: `The output (${streamFailure.declared} bytes) exceeds the ${options.maxBytes}-byte limit.`, retryable: false };
     case "too_short":
-      return { code: "output_invalid", message: `The provider's output is too short to be a ${options.kind} file.`, retryable: false };
+      // Retryable: a body that ends before its first 12 bytes is a download cut short far
+      // more often than a provider's file (a real one fails again, then fails over).
+      return { code: "output_incomplete", message: `The provider's output ended after ${streamFailure.bytes} bytes, too short to be a ${options.kind} file.`, retryable: true };
     case "refused":
       return { code: "output_invalid", message: `The provider's output is not a valid ${options.kind} file.`, retryable: false };
+    case "not_whole":
+      // Retryable: the provider's link still holds the whole file; a download that ended
+      // early (a chunked body cut cleanly, a connection closed) usually succeeds again.
+      return { code: "output_incomplete", message: `The download of the provider's output was not a whole ${options.kind} file: ${streamFailure.problem}.`, retryable: true };
     case "interrupted":
     case "storage":
       return { code: "output_download_failed", message: "The download of the provider's output was interrupted.", retryable: true };
@@ -106,6 +116,8 @@ export async function copyToR2(options: CopyOptions): Promise<CopyResult> {
     accept: (sniffed) => (sniffed !== null && kindOf(sniffed) === options.kind ? sniffed : null),
     keyFor: options.keyFor,
     partSize: options.partSize,
+    wholeFile: true,
+    onMultipart: options.onMultipart,
   });
   return result.ok ? result : { ok: false, error: copyError(result.failure, options) };
 }

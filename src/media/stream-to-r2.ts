@@ -7,13 +7,18 @@
  * multipart upload in fixed-size parts. Either way the source is read straight into two
  * reused block buffers (one filling while the other is written), the bytes are counted
  * against the limit, hashed (SHA-256, incrementally via `crypto.DigestStream`) and the
- * file's signature is judged from its first bytes, before the object is even created. Any
- * failure aborts the write, so no partial object is left behind.
+ * file's signature is judged from its first bytes, before the object is even created. With
+ * `wholeFile`, every block also passes through the format's whole-file check
+ * (container-check), which reads the file's metadata on the way and must be satisfied
+ * before the object is committed. Any failure aborts the write, so no partial object is
+ * left behind.
  *
  * Failures are values with a reason; each caller words them for its audience (a job error
  * for a provider's output, a problem document for an upload).
  */
 import { toHex } from "../lib/encoding";
+import type { ContainerCheck, MediaMetadata } from "./container-check";
+import { containerCheck } from "./container-check";
 import { signatureLength, sniffContentType } from "./signatures";
 
 export interface StreamToR2Options {
@@ -31,6 +36,17 @@ export interface StreamToR2Options {
   keyFor: (contentType: string) => string;
   /** Multipart part size (R2 needs ≥ 5 MiB for all parts but the last). */
   partSize?: number;
+  /**
+   * Store the file only when its structure proves it whole (container-check; a type with
+   * no check is refused as not whole), and read its metadata on the way.
+   */
+  wholeFile?: boolean;
+  /**
+   * Told of a multipart upload as soon as it exists, before any part is sent: a caller that
+   * may die mid-copy records it, so its successor can abort it (R2 keeps an unfinished
+   * upload's parts otherwise).
+   */
+  onMultipart?: (upload: { key: string; uploadId: string }) => void | Promise<void>;
 }
 
 export interface StoredObject {
@@ -42,6 +58,8 @@ export interface StoredObject {
   peakBufferedBytes: number;
   /** True when the length was unknown and a multipart upload was used. */
   multipart: boolean;
+  /** What the file's headers say (with `wholeFile`; empty otherwise). */
+  metadata: MediaMetadata;
 }
 
 export type StreamFailure =
@@ -53,6 +71,8 @@ export type StreamFailure =
   | { reason: "refused"; sniffed: string | null }
   /** The source failed mid-way, or did not match its declared length. */
   | { reason: "interrupted" }
+  /** With `wholeFile`: the bytes ended (or went on) where the file's structure says they may not. */
+  | { reason: "not_whole"; problem: string }
   /** R2 refused or failed the write. */
   | { reason: "storage" };
 
@@ -103,6 +123,9 @@ class InspectedBody {
   buffers = 0;
   bytes = 0;
   contentType: string | null = null;
+  /** The whole-file check, fed every block in order (with `wholeFile`). */
+  private check: ContainerCheck | null = null;
+  metadata: MediaMetadata = {};
 
   constructor(
     private readonly options: StreamToR2Options,
@@ -130,8 +153,16 @@ class InspectedBody {
     let block: Uint8Array = this.first ?? new Uint8Array(this.take(), 0, 0);
     this.first = null;
     while (!this.ended && block.length < this.blockBytes) block = await this.readInto(block, this.blockBytes);
-    if (block.length > 0) return block;
+    if (block.length > 0) {
+      const problem = this.check?.push(block);
+      if (problem) throw new StreamAbort({ reason: "not_whole", problem });
+      return block;
+    }
     this.free.push(block.buffer as ArrayBuffer);
+    // The end: judged before the caller commits the object.
+    const verdict = this.check?.finish();
+    if (verdict && !verdict.ok) throw new StreamAbort({ reason: "not_whole", problem: verdict.problem });
+    if (verdict?.ok) this.metadata = verdict.metadata;
     return null;
   }
 
@@ -197,6 +228,10 @@ class InspectedBody {
     const sniffed = sniffContentType(head.subarray(0, signatureLength));
     const accepted = this.options.accept(sniffed);
     if (accepted === null) throw new StreamAbort({ reason: "refused", sniffed });
+    if (this.options.wholeFile) {
+      this.check = containerCheck(accepted, this.options.length);
+      if (!this.check) throw new StreamAbort({ reason: "not_whole", problem: `there is no whole-file check for ${accepted}` });
+    }
     this.contentType = accepted;
   }
 }
@@ -279,12 +314,13 @@ export async function streamToR2(options: StreamToR2Options): Promise<StreamResu
       peakBufferedBytes = await putPiped(options, body, key, options.length, httpMetadata);
     } else {
       multipart = await options.bucket.createMultipartUpload(key, { httpMetadata });
+      await options.onMultipart?.({ key, uploadId: multipart.uploadId });
       peakBufferedBytes = await putMultipart(multipart, body);
       multipart = null;
     }
     return {
       ok: true,
-      value: { key, bytes: body.bytes, sha256: await body.sha256(), contentType, peakBufferedBytes, multipart: options.length === null },
+      value: { key, bytes: body.bytes, sha256: await body.sha256(), contentType, peakBufferedBytes, multipart: options.length === null, metadata: body.metadata },
     };
   } catch (thrown) {
     body.cancel(thrown);

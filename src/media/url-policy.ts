@@ -1,10 +1,11 @@
 /**
- * @module media/url-policy — which URLs the gateway itself will fetch, or accept as input.
+ * @module media/url-policy — which URLs the gateway fetches, forwards or accepts: one rule.
  *
- * URLs that arrive in provider responses or callbacks are untrusted: before fetching one we
- * require `https:` and a public host name — no IP literals, no localhost, no private or
- * link-local ranges, no credentials, default port only. In development the emulator's origin
- * (and loopback) is trusted as well. A Worker cannot see what a name resolves to, so DNS
+ * URLs that arrive in provider responses, callbacks or requests are untrusted: before the
+ * gateway fetches one, sends a webhook to one, or forwards one to a provider as a job input,
+ * it requires `https:` and a public host name — no IP literals, no localhost, no private or
+ * link-local ranges, no credentials (and for its own downloads, the default port only). In
+ * development the emulator's origin (and loopback) is trusted as well. A Worker cannot see what a name resolves to, so DNS
  * rebinding to a private address is not caught here; Cloudflare's network does not route
  * Worker subrequests to private ranges, which is the backstop.
  */
@@ -44,28 +45,54 @@ export function publicHostProblem(url: URL): string | null {
   return null;
 }
 
-/** Why `value` may not be fetched by the gateway, or null when it may. */
-export function fetchableUrlProblem(value: string, config: Pick<Config, "environment" | "emulatorOrigin">): string | null {
-  if (!canParseUrl(value)) return "not a URL";
-  const url = new URL(value);
-  const development = config.environment === "development";
-  if (development && config.emulatorOrigin && url.origin === config.emulatorOrigin) return null;
-  if (development && url.protocol === "http:" && isLoopbackHost(url.hostname)) return null;
-  if (url.protocol !== "https:") return "must use https";
-  if (url.username || url.password) return "must not carry credentials";
-  if (url.port !== "") return "must use the default port";
-  return publicHostProblem(url);
+/** Whether a URL's port matters: the gateway's own fetches keep to the default port. */
+export interface PublicUrlRule {
+  /**
+   * Any port (webhook receivers and the hosts providers fetch inputs from often listen on
+   * 8443 and the like; a port does not widen what a public host can reach), or only the
+   * default one (media the gateway itself downloads).
+   */
+  anyPort: boolean;
+}
+
+type UrlConfig = Pick<Config, "environment" | "emulatorOrigin">;
+
+/** Local development trusts the developer's machine: loopback (http or https) and the emulator. */
+function localDevelopmentUrl(url: URL, config: UrlConfig): boolean {
+  if (config.environment !== "development" || (url.protocol !== "http:" && url.protocol !== "https:")) return false;
+  return isLoopbackHost(url.hostname) || (config.emulatorOrigin !== null && url.origin === config.emulatorOrigin);
 }
 
 /**
- * Why `value` is not acceptable as a job input URL, or null. Providers fetch inputs, not us,
- * so the rule is the contract's: `https:`, or `http:` to loopback in local development, or
- * a URL this gateway issued (uploads).
+ * The one rule for every URL the gateway fetches or hands to someone else to fetch (media
+ * downloads, webhook targets, job input URLs): why `value` breaks it, or null. `https:` to a
+ * public host (`publicHostProblem`), no credentials; in local development loopback and the
+ * emulator's origin are allowed as well, so the local stack works.
+ * @example publicUrlProblem("https://cdn.example.com/a.png", config, { anyPort: true }) // null
+ * @example publicUrlProblem("https://169.254.169.254/latest", config, { anyPort: true }) // "must name a host, not an IP address"
+ */
+export function publicUrlProblem(value: string, config: UrlConfig, rule: PublicUrlRule): string | null {
+  if (!canParseUrl(value)) return "not a URL";
+  const url = new URL(value);
+  // Checked first, everywhere: a secret in the URL would be stored with the job and logged.
+  if (url.username || url.password) return "must not carry credentials";
+  if (localDevelopmentUrl(url, config)) return null;
+  if (url.protocol !== "https:") return config.environment === "development" ? "must use https (or http to loopback in local development)" : "must use https";
+  if (!rule.anyPort && url.port !== "") return "must use the default port";
+  return publicHostProblem(url);
+}
+
+/** Why `value` may not be fetched by the gateway itself (provider outputs and their redirects), or null. */
+export function fetchableUrlProblem(value: string, config: UrlConfig): string | null {
+  return publicUrlProblem(value, config, { anyPort: false });
+}
+
+/**
+ * Why `value` is not acceptable as a job input URL, or null. Providers fetch inputs, not
+ * us, but a URL we forward is one we vouch for: the same public-host rule as every URL the
+ * gateway handles (any port, as for webhooks), or a URL this gateway issued (uploads).
  */
 export function inputUrlProblem(value: string, config: Pick<Config, "environment" | "emulatorOrigin" | "publicBaseUrl">): string | null {
-  const url = new URL(value);
   if (value.startsWith(`${config.publicBaseUrl}/media/`)) return null;
-  if (url.protocol === "https:") return null;
-  if (config.environment === "development" && (isLoopbackHost(url.hostname) || url.origin === config.emulatorOrigin)) return null;
-  return config.environment === "development" ? "must be an https URL (or http to loopback)" : "must be an https URL";
+  return publicUrlProblem(value, config, { anyPort: true });
 }

@@ -24,7 +24,7 @@ export const i2vModeRules: Record<I2vMode, { required: I2vMaterial[]; optional: 
 export const validCombinationsText =
   "first_frame, first_frame+driving_audio, first_frame+last_frame, first_frame+last_frame+driving_audio, first_clip, first_clip+last_frame";
 
-/** A media URL as the schema sees it; where it may point is checked by `checkInputUrls`. */
+/** A media URL as the schema sees it; where it may point is checked by `inputUrlProblem` (media/url-policy). */
 export const mediaUrl = z
   .string()
   .max(2048, "at most 2048 characters")

@@ -10,23 +10,41 @@ import type { FieldError } from "../http/problem";
 import { fieldErrors } from "../http/validation";
 import type { ModelId, WebhookEventType } from "../jobs/job-types";
 import { modelIds } from "../jobs/job-types";
+import { canParseUrl } from "../lib/url";
 import { inputUrlProblem } from "../media/url-policy";
 import { providerIds } from "../providers/provider-adapter";
 import { webhookRequestSchema } from "../webhooks/webhook-event";
 import type { ProviderPreference } from "../routing/eligibility";
 import type { I2vInput } from "./i2v";
-import { i2vInputSchema, i2vMediaUrls } from "./i2v";
+import { i2vInputSchema, i2vMaterials } from "./i2v";
 import type { ImageProInput } from "./image-pro";
-import { imageProInputSchema, imageProMediaUrls } from "./image-pro";
+import { imageProInputSchema } from "./image-pro";
 
 export const providerPreferenceSchema = z
   .union([z.literal("auto"), z.enum(providerIds), z.array(z.enum(providerIds)).min(1).max(providerIds.length)])
   .default("auto");
 
+/**
+ * Keys refused in `metadata`. JSON.parse keeps `"__proto__"` as an own key, but zod's
+ * record parsing skips it (assigning it would set the prototype), so it used to vanish
+ * silently; `constructor` and `prototype` shadow what JavaScript consumers of the metadata
+ * expect. All three are refused with a clear error (`reservedKeyErrors`, on the raw body,
+ * since the schema never sees `__proto__`), so what a client sends is what it gets back.
+ */
+export const reservedMetadataKeys: readonly string[] = ["__proto__", "constructor", "prototype"];
+
 export const metadataSchema = z
   .record(z.string().min(1).max(40, "keys are at most 40 characters"), z.string().max(500, "values are at most 500 characters"))
   .refine((value) => Object.keys(value).length <= 16, "at most 16 entries")
-  .default({});
+  .default({})
+  .describe(`At most 16 string values, returned unchanged. Keys are 1–40 characters; ${reservedMetadataKeys.join(", ")} are refused.`);
+
+/** A field error for each reserved key the raw `metadata` holds as its own. */
+function reservedKeyErrors(metadata: unknown): FieldError[] {
+  if (!metadata || typeof metadata !== "object" || Array.isArray(metadata)) return [];
+  const message = `is a reserved name (${reservedMetadataKeys.join(", ")}); choose another key`;
+  return reservedMetadataKeys.filter((key) => Object.hasOwn(metadata, key)).map((key) => ({ path: `metadata.${key}`, message }));
+}
 
 export const jobEnvelopeSchema = z
   .object({
@@ -48,17 +66,29 @@ export type ValidationResult = { ok: true; value: JobRequest } | { ok: false; er
 
 type UrlConfig = Pick<Config, "environment" | "emulatorOrigin" | "publicBaseUrl">;
 
+/**
+ * The URL-valued fields of a raw (unvalidated) input, by path: the URL policy applies to
+ * them whatever else is wrong with the body, so one 400 names every bad field. Values the
+ * schema itself refuses (not an http(s) URL, too long) are left to its message.
+ */
+function rawMediaUrls(model: ModelId, raw: Record<string, unknown>): Array<[string, string]> {
+  const candidates: Array<[string, unknown]> =
+    model === "wan2.7-i2v" ? i2vMaterials.map((field) => [field, raw[field]]) : Array.isArray(raw.images) ? raw.images.map((url, index) => [`images[${index}]`, url]) : [];
+  return candidates.filter((candidate): candidate is [string, string] => {
+    const url = candidate[1];
+    return typeof url === "string" && url.length <= 2048 && canParseUrl(url) && /^https?:$/.test(new URL(url).protocol);
+  });
+}
+
 /** Parses a model's input; URL fields are checked against the URL policy as well. */
-function parseInput(model: ModelId, raw: unknown, config: UrlConfig): { input?: I2vInput | ImageProInput; errors: FieldError[] } {
+function parseInput(model: ModelId, raw: Record<string, unknown>, config: UrlConfig): { input?: I2vInput | ImageProInput; errors: FieldError[] } {
   const parsed = model === "wan2.7-i2v" ? i2vInputSchema.safeParse(raw) : imageProInputSchema.safeParse(raw);
-  if (!parsed.success) return { errors: fieldErrors(parsed.error, ["input"]) };
-  const urls = model === "wan2.7-i2v" ? i2vMediaUrls(parsed.data as I2vInput) : imageProMediaUrls(parsed.data as ImageProInput);
-  const errors: FieldError[] = [];
-  for (const [field, url] of urls) {
+  const errors = parsed.success ? [] : fieldErrors(parsed.error, ["input"]);
+  for (const [field, url] of rawMediaUrls(model, raw)) {
     const problem = inputUrlProblem(url, config);
     if (problem) errors.push({ path: `input.${field}`, message: problem });
   }
-  return { input: parsed.data, errors };
+  return { input: parsed.success ? parsed.data : undefined, errors };
 }
 
 /**
@@ -73,15 +103,18 @@ export function validateJobRequest(body: Record<string, unknown>, config: UrlCon
   const rawInput = body.input;
   let input: I2vInput | ImageProInput | undefined;
   if (model && rawInput !== null && typeof rawInput === "object" && !Array.isArray(rawInput)) {
-    const parsed = parseInput(model, rawInput, config);
+    const parsed = parseInput(model, rawInput as Record<string, unknown>, config);
     input = parsed.input;
     errors.push(...parsed.errors);
   }
-  const webhook = envelope.success ? (envelope.data.webhook ?? null) : null;
-  if (webhook) {
-    const problem = webhookUrlProblem(webhook.url);
+  errors.push(...reservedKeyErrors(body.metadata));
+  // The webhook URL is judged whatever else failed, like the input URLs.
+  const webhookUrl = (body.webhook as { url?: unknown } | null | undefined)?.url;
+  if (typeof webhookUrl === "string" && webhookUrl.length > 0 && webhookUrl.length <= 2048) {
+    const problem = webhookUrlProblem(webhookUrl);
     if (problem) errors.push({ path: "webhook.url", message: problem });
   }
+  const webhook = envelope.success ? (envelope.data.webhook ?? null) : null;
   const unique = errors.filter((error, index) => errors.findIndex((other) => other.path === error.path && other.message === error.message) === index);
   if (unique.length > 0 || !envelope.success || !input || !model) return { ok: false, errors: unique };
   const { provider, metadata } = envelope.data;

@@ -29,7 +29,8 @@ const attemptStatuses = ["creating", "running", "completed", "failed", "abandone
 
 /**
  * Every problem code the gateway renders (http/problem). Beyond the contract's list:
- * `method_not_allowed` 405, and `upstream_timeout` 504 for routes that wait for a result.
+ * `method_not_allowed` 405, `range_not_satisfiable` 416 (media), and `upstream_timeout` 504
+ * for routes that wait for a result.
  */
 export const problemCodes = [
   "invalid_request",
@@ -39,6 +40,7 @@ export const problemCodes = [
   "method_not_allowed",
   "conflict",
   "payload_too_large",
+  "range_not_satisfiable",
   "unsupported_media_type",
   "idempotency_mismatch",
   "rate_limited",
@@ -80,6 +82,9 @@ export const jobOutputSchema = z.object({
   bytes: z.number().int().min(0),
   sha256,
   index: z.number().int().min(0),
+  width: z.number().int().min(0).optional().describe("Pixels, from the file's own headers (video: the video track's tkhd); absent when the file does not say"),
+  height: z.number().int().min(0).optional().describe("Pixels, from the file's own headers; absent when the file does not say"),
+  duration_seconds: z.number().min(0).optional().describe("Videos: the movie's duration from its mvhd header, in seconds (millisecond precision)"),
 });
 
 export const jobSchema = z.object({
@@ -182,6 +187,7 @@ export const modelListSchema = z.object({
           configured: z.boolean(),
           features: z.record(z.string(), z.unknown()),
           price: z.record(z.string(), z.number().nullable()),
+          note: z.string().optional().describe("What a user should know about this provider for this model, e.g. a feature not routed here yet and why"),
         }),
       ),
     }),

@@ -46,6 +46,7 @@ export type ProblemResponseCode =
   | "not_found"
   | "conflict"
   | "payload_too_large"
+  | "range_not_satisfiable"
   | "unsupported_media_type"
   | "idempotency_mismatch"
   | "unsupported"
@@ -84,6 +85,7 @@ const statusOfProblem: Record<ProblemResponseCode, string> = {
   not_found: "404",
   conflict: "409",
   payload_too_large: "413",
+  range_not_satisfiable: "416",
   unsupported_media_type: "415",
   idempotency_mismatch: "422",
   unsupported: "422",

@@ -26,7 +26,14 @@ const problemExamples: Record<ProblemResponseCode, ProblemExample> = {
   unauthorized: { description: "Missing or unknown API key.", example: new ProblemError("unauthorized", "The API key is not valid.") },
   not_found: { description: "No such resource for this API key.", example: new ProblemError("not_found", "No job job_… exists for this API key.") },
   conflict: { description: "The resource is not in a state that allows this.", example: new ProblemError("conflict", "Job job_… is already completed.") },
-  payload_too_large: { description: "The body is larger than allowed.", example: new ProblemError("payload_too_large", "The JSON body may be at most 262144 bytes.") },
+  payload_too_large: {
+    description: "The body is larger than allowed: refused from its Content-Length before it is read, or as soon as the bytes counted while reading pass the limit (JSON 1 MB, callbacks 256 KB, multipart and uploads their file limits).",
+    example: new ProblemError("payload_too_large", "The JSON body may be at most 1 MB (1048576 bytes)."),
+  },
+  range_not_satisfiable: {
+    description: "The Range starts at or beyond the end of the object; `Content-Range: bytes */size` gives its size.",
+    example: new ProblemError("range_not_satisfiable", "The requested range lies outside the object's 4096 bytes."),
+  },
   unsupported_media_type: {
     description: "Wrong Content-Type, or bytes that do not match it.",
     example: new ProblemError("unsupported_media_type", "Send the body as JSON with `Content-Type: application/json`."),

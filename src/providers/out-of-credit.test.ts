@@ -1,12 +1,12 @@
 import { describe, expect, it } from "vitest";
 import { i2vInputSchema } from "../models/i2v";
-import type { VideoAdapter } from "./provider-adapter";
+import type { ProviderId } from "./provider-adapter";
 import { stubContext, type RecordedAnswer } from "./provider-fetch-stub";
-import { videoAdapters } from "./provider-registry";
+import { modelAdapter } from "./provider-registry";
 
 // Every provider reports an empty balance differently (providers.md §6.6); all of them must
 // reach the job machine as one retryable `out_of_credit`, so routing can fail over.
-const answers: Array<[string, VideoAdapter["id"], RecordedAnswer]> = [
+const answers: Array<[string, ProviderId, RecordedAnswer]> = [
   ["DashScope 400 Arrearage", "dashscope", { status: 400, body: { code: "Arrearage", message: "Access denied, please make sure your account is in good standing.", request_id: "r" } }],
   ["EvoLink 402 insufficient_quota_error", "evolink", { status: 402, body: { error: { code: 402, message: "Insufficient quota", type: "insufficient_quota_error" } } }],
   ["PixelDojo 402 insufficient_credits", "pixeldojo", { status: 402, body: { error: { code: "insufficient_credits", message: "Not enough credits", status: 402 } } }],
@@ -19,8 +19,8 @@ describe("an empty balance at any provider", () => {
   const input = i2vInputSchema.parse({ first_frame: "https://a/1.png", prompt: "a cat" });
 
   it.each(answers)("maps %s to a retryable out_of_credit", async (_name, provider, answer) => {
-    const adapter = videoAdapters[provider]!;
-    const result = await adapter.submitVideo(input, { callbackUrl: null }, stubContext([answer]));
+    const adapter = modelAdapter(provider, "wan2.7-i2v")!;
+    const result = await adapter.submit(input, { callbackUrl: null, idempotencyKey: "job_1.1" }, stubContext([answer]));
     expect(result).toMatchObject({ ok: false, error: { kind: "out_of_credit", retryable: true } });
   });
 

@@ -1,9 +1,14 @@
 /**
- * @module providers/provider-adapter — the spec every upstream adapter implements.
+ * @module providers/provider-adapter — the vocabulary every upstream adapter translates into,
+ * and the spec each provider fills in.
  *
  * An adapter is a translation (STYLE.md §4): our normalised input → the provider's request
  * body, and the provider's responses → `UpstreamTask` / `UpstreamError` values. It does no
  * retrying, no backoff and no failover; those live once, in the job machine above it.
+ *
+ * One `ProviderSpec` per provider covers both models (capabilities, `submit`, `getTask`,
+ * `cancel` per model; `callbackTaskId` per provider); every HTTP call goes through the one
+ * helper in provider-http.ts (request → status classification → minimal schema → `Result`).
  */
 import type { I2vInput, I2vMode } from "../models/i2v";
 import type { ImageProInput } from "../models/image-pro";
@@ -68,6 +73,19 @@ export type UpstreamTask =
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: UpstreamError };
 
+
+/** What a create answer gives the job: the task, and what the provider reported charging for it. */
+export interface Submitted {
+  upstreamId: string;
+  task: UpstreamTask;
+  /**
+   * The provider's own usage or charge figures in the create answer, verbatim (ShortAPI
+   * `{amount}`, PixelDojo `{creditCost}`, AI/ML API `meta.usage`, EvoLink `usage`), where it
+   * reports any: what it reserved or charged for this task before it finished.
+   */
+  providerUsage?: unknown;
+}
+
 /** Everything an adapter needs from the outside, injected (no globals). */
 export interface AdapterContext {
   fetch: typeof fetch;
@@ -78,48 +96,59 @@ export interface AdapterContext {
   timeoutMs?: number;
 }
 
-export interface VideoCapabilities {
-  modes: readonly I2vMode[];
-  /** Allowed durations: an inclusive range or an explicit list. */
-  durations: { min: number; max: number } | readonly number[];
-  resolutions: ReadonlyArray<"720p" | "1080p">;
-  drivingAudio: boolean;
-  seed: { min: number; max: number } | null;
-  watermark: boolean;
-  negativePrompt: boolean;
-  promptExtend: boolean;
-  /** The provider rejects a request without a prompt. */
-  promptRequired: boolean;
+/** What every create is given besides the input. */
+export interface SubmitOptions {
+  /** Where the provider should call back (null: poll only, or the provider has no callbacks). */
+  callbackUrl: string | null;
+  /**
+   * Names this create: the job records its attempt with this key before the create leaves
+   * (issue 13), and the same attempt resent carries the same key. A provider that documents
+   * idempotent creates gets it (EvoLink's `Idempotency-Key` header), so a create whose answer
+   * was lost is not made — and billed — twice; providers without such a feature ignore it.
+   */
+  idempotencyKey: string;
+}
+
+/** How the job talks to a provider's task for one model (shared by both models' capabilities). */
+export interface TaskCapabilities {
   callbacks: boolean;
   cancel: boolean;
-  /** USD per output second, by resolution; null where the provider publishes no price. */
-  pricePerSecondUsd: Record<"720p" | "1080p", number | null>;
   /** How often to poll a running task: first delay and ceiling (the provider's advice and limits). */
   polling: { baseMs: number; maxMs: number };
   /** A task that has not started running after this long is considered stuck (failover). */
   startDeadlineMs: number;
   /** Account-wide limit on task reads, shared by every job (e.g. DashScope's 20 QPS). */
   queryRatePerSecond?: number;
+  /**
+   * The provider documents idempotent creates (`SubmitOptions.idempotencyKey`): a create whose
+   * answer was lost is safely sent again with the same key. Absent: it cannot be asked again.
+   */
+  idempotentCreate?: true;
 }
 
-export interface VideoAdapter {
-  id: ProviderId;
-  /** Where the adapter's documentation came from (shown in /v1/models). */
-  displayName: string;
-  capabilities: VideoCapabilities;
-  submitVideo(input: I2vInput, options: { callbackUrl: string | null }, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>>;
-  getTask(upstreamId: string, context: AdapterContext): Promise<Result<UpstreamTask>>;
-  /** The upstream task id a callback body claims to be about (a hint only), or null. */
-  callbackTaskId?(body: unknown): string | null;
-  /** Cancels a task upstream, where the provider allows it (only when `capabilities.cancel`). */
-  cancel?(upstreamId: string, context: AdapterContext): Promise<Result<void>>;
+/** What a provider can do for `wan2.7-i2v` (declared once; drives routing and /v1/models). */
+export interface VideoCapabilities extends TaskCapabilities {
+  modes: readonly I2vMode[];
+  /** Allowed durations: an inclusive range or an explicit list. */
+  durations: { min: number; max: number } | readonly number[];
+  resolutions: ReadonlyArray<"720p" | "1080p">;
+  drivingAudio: boolean;
+  seed: { min: number; max: number } | null;
+  /** Alibaba's visible watermark (an invisible one is not the same thing). */
+  watermark: boolean;
+  negativePrompt: boolean;
+  promptExtend: boolean;
+  /** The provider rejects a request without a prompt. */
+  promptRequired: boolean;
+  /** USD per output second, by resolution; null where the provider publishes no price. */
+  pricePerSecondUsd: Record<"720p" | "1080p", number | null>;
 }
 
 /** What a provider can do for `wan2.7-image-pro` (declared once; drives routing and /v1/models). */
-export interface ImageCapabilities {
+export interface ImageCapabilities extends TaskCapabilities {
   /** Size tiers it accepts; "4K" also gates 4K-tier explicit sizes. */
   tiers: ReadonlyArray<"1K" | "2K" | "4K">;
-  /** Accepts an explicit `W*H` size (within the model's bounds). */
+  /** Accepts an explicit `W*H` size (within the model's bounds, and `sizeProblem`'s). */
   customSize: boolean;
   /** Largest `n` without / with `enable_sequential` (0 when image sets are unsupported). */
   maxImages: number;
@@ -129,31 +158,57 @@ export interface ImageCapabilities {
   thinkingMode: boolean;
   colorPalette: boolean;
   seed: { min: number; max: number } | null;
+  /** Alibaba's visible watermark (an invisible one is not the same thing). */
   watermark: boolean;
-  callbacks: boolean;
-  cancel: boolean;
   /** The create call answers with the finished images (no task to poll). */
   synchronous: boolean;
   /** USD per output image; null where unknown. */
   pricePerImageUsd: number | null;
-  /** Finer size check where the provider has its own size names/limits (absent: tiers + customSize decide). */
-  supportsSize?: (size: string) => boolean;
+  /**
+   * Finer size check where the provider has its own size names or limits: why it cannot make
+   * this input's `size`, or null (absent: tiers + customSize decide).
+   */
+  sizeProblem?: (input: ImageProInput) => string | null;
   /** Longest prompt the provider accepts, where shorter than the model's 5000. */
   maxPromptLength?: number;
-  polling: { baseMs: number; maxMs: number };
-  startDeadlineMs: number;
-  /** Account-wide limit on task reads, shared by every job (e.g. DashScope's 20 QPS). */
-  queryRatePerSecond?: number;
 }
 
-/** The `wan2.7-image-pro` side of an adapter. Synchronous providers return a completed task. */
-export interface ImageAdapter {
-  id: ProviderId;
-  displayName: string;
-  capabilities: ImageCapabilities;
-  submitImages(input: ImageProInput, options: { callbackUrl: string | null }, context: AdapterContext): Promise<Result<{ upstreamId: string; task: UpstreamTask }>>;
-  /** Absent for synchronous providers. */
+/** The input and the capabilities of each model, by model id. */
+export interface ModelInputs {
+  "wan2.7-i2v": I2vInput;
+  "wan2.7-image-pro": ImageProInput;
+}
+export interface ModelCapabilities {
+  "wan2.7-i2v": VideoCapabilities;
+  "wan2.7-image-pro": ImageCapabilities;
+}
+export type ModelId = keyof ModelInputs;
+
+/** A model and its input, tied together, so nothing downstream casts one to fit the other. */
+export type ModelRequest = { [M in ModelId]: { model: M; input: ModelInputs[M] } }[ModelId];
+
+/** One provider's translation of one model. */
+export interface ModelAdapter<M extends ModelId> {
+  capabilities: ModelCapabilities[M];
+  /** Something a user should know about this provider for this model (shown in /v1/models). */
+  note?: string;
+  submit(input: ModelInputs[M], options: SubmitOptions, context: AdapterContext): Promise<Result<Submitted>>;
+  /** Re-reads a task; absent for synchronous providers (the create answer is the result). */
   getTask?(upstreamId: string, context: AdapterContext): Promise<Result<UpstreamTask>>;
-  callbackTaskId?(body: unknown): string | null;
+  /** Cancels a task upstream, where the provider allows it (only when `capabilities.cancel`). */
   cancel?(upstreamId: string, context: AdapterContext): Promise<Result<void>>;
+}
+
+/**
+ * Everything wan-edge knows about one provider: both models (absent where it does not sell
+ * the model) and how to read its callbacks. Listed once, in provider-registry.ts.
+ * @example providerSpecs.dashscope.models["wan2.7-i2v"]?.capabilities.durations // { min: 2, max: 15 }
+ */
+export interface ProviderSpec {
+  id: ProviderId;
+  /** The provider's name as users know it (shown in /v1/models). */
+  displayName: string;
+  models: { [M in ModelId]?: ModelAdapter<M> };
+  /** The upstream task id a callback body claims to be about (a hint only), or null. */
+  callbackTaskId?(body: unknown): string | null;
 }

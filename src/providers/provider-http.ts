@@ -1,15 +1,73 @@
 /**
- * @module providers/provider-http — one JSON request to a provider, with a timeout, and the
- * status-code classification shared by every adapter (retryability is decided once, here).
+ * @module providers/provider-http — the one way an adapter talks to its provider.
+ *
+ * `callProvider` is the request/parse/error skeleton every adapter used to write out for
+ * itself (in the manner of vercel/ai's `postJsonToApi`): send one JSON request with the key
+ * and a timeout → classify the answer (an HTTP error, or an error inside a 2xx body) → parse
+ * a success with a minimal schema → hand it to the adapter's reader → a `Result`. Network
+ * failures, timeouts and answers that do not parse come back as values, never thrown, and
+ * retryability is decided once, from the status code, in `classifyStatus`.
  */
+import type { z } from "@hono/zod-openapi";
 import { parseRetryAfter } from "../lib/backoff";
-import type { AdapterContext, Result, UpstreamError, UpstreamErrorKind } from "./provider-adapter";
+import type { AdapterContext, Result, UpstreamError, UpstreamErrorKind, UpstreamTask } from "./provider-adapter";
 
 export interface ProviderResponse {
   status: number;
   headers: Headers;
   /** Parsed JSON body, or undefined when the body was empty or not JSON. */
   body: unknown;
+}
+
+/** One request to a provider. */
+export interface ProviderCall {
+  /** What the call is for: names it in messages, and lets a provider's error map tell a create from a read. */
+  operation: "create" | "read" | "cancel";
+  method: "GET" | "POST";
+  /** Appended to `context.baseUrl`. */
+  path: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  /** Overrides `context.timeoutMs` (a synchronous generation waits minutes). */
+  timeoutMs?: number;
+}
+
+/** How one provider reports errors. */
+export interface ProviderErrors {
+  /** The provider's name, for messages. */
+  name: string;
+  /** Maps an error answer (a non-2xx status, or a 2xx body `failedInBody` flags) to the vocabulary. */
+  failure(response: ProviderResponse, call: ProviderCall, nowMs: number): UpstreamError;
+  /** An error reported inside a 2xx answer (ShortAPI's `code ≠ 0`). */
+  failedInBody?(body: unknown): boolean;
+}
+
+/**
+ * Calls the provider and reads a successful answer: `schema` is the least the answer must
+ * have, `read` turns it into the adapter's value. An answer that does not fit `schema` is a
+ * retryable `protocol` error that keeps the HTTP status (a 2xx create that cannot be read
+ * may still have started a task, which the job must know).
+ * @example
+ * const task = await callProvider(context, evolinkErrors, { operation: "read", method: "GET", path: `/v1/tasks/${id}` }, taskSchema, evolinkTask);
+ */
+export async function callProvider<S extends z.ZodType, T>(
+  context: AdapterContext,
+  errors: ProviderErrors,
+  call: ProviderCall,
+  schema: S,
+  read: (body: z.output<S>, response: ProviderResponse) => T,
+): Promise<Result<T>> {
+  const sent = await providerRequest({ ...context, timeoutMs: call.timeoutMs ?? context.timeoutMs }, call.method, call.path, { body: call.body, headers: call.headers });
+  if (!sent.ok) return sent;
+  const response = sent.value;
+  if (response.status < 200 || response.status >= 300 || errors.failedInBody?.(response.body)) {
+    return { ok: false, error: errors.failure(response, call, context.now()) };
+  }
+  const parsed = schema.safeParse(response.body);
+  if (!parsed.success) {
+    return { ok: false, error: { ...protocolError(`${errors.name}'s answer to the ${call.operation} was not understood`), httpStatus: response.status } };
+  }
+  return { ok: true, value: read(parsed.data, response) };
 }
 
 /**
@@ -80,13 +138,61 @@ export function pick(value: unknown, ...path: Array<string | number>): unknown {
   return current;
 }
 
-/** A string field, or undefined. */
+/** A non-empty string field, or undefined. */
 export function pickString(value: unknown, ...path: Array<string | number>): string | undefined {
   const found = pick(value, ...path);
-  return typeof found === "string" ? found : undefined;
+  return typeof found === "string" && found !== "" ? found : undefined;
+}
+
+/** A code that may be a string or a number (EvoLink, ShortAPI), as a string; undefined when absent. */
+export function pickCode(value: unknown, ...path: Array<string | number>): string | undefined {
+  const found = pick(value, ...path);
+  return typeof found === "string" ? found || undefined : typeof found === "number" ? String(found) : undefined;
+}
+
+/**
+ * The http(s) URLs in a result field whatever its documented shape: a string, `{url}`, or a
+ * list of either (nested lists flatten). Anything else is ignored, not guessed at.
+ * @example mediaUrls([{ url: "https://a/1.png" }, "https://a/2.png"]) // ["https://a/1.png", "https://a/2.png"]
+ */
+export function mediaUrls(value: unknown): string[] {
+  if (typeof value === "string") return /^https?:\/\//i.test(value) ? [value] : [];
+  if (Array.isArray(value)) return value.flatMap(mediaUrls);
+  if (value !== null && typeof value === "object" && "url" in value) return mediaUrls((value as { url: unknown }).url);
+  return [];
+}
+
+/** Distinct URLs, in order of first appearance. */
+export function distinct(urls: string[]): string[] {
+  return [...new Set(urls)];
+}
+
+/**
+ * A progress figure as 0–100: a number, or a string such as `"45%"` or `"45"`; null otherwise.
+ * @example progressPercent("45%") // 45
+ */
+export function progressPercent(value: unknown): number | null {
+  const number = typeof value === "number" ? value : typeof value === "string" ? Number.parseFloat(value) : Number.NaN;
+  return Number.isFinite(number) ? Math.max(0, Math.min(100, number)) : null;
 }
 
 /** A provider answer we could not understand: retryable (maybe elsewhere, maybe later). */
 export function protocolError(message: string): UpstreamError {
   return { kind: "protocol", message, retryable: true };
+}
+
+/** The `upstreamStatus` of a create answer that names no status (there is no provider word to keep). */
+export const createdWithoutStatus = "(none)";
+
+/**
+ * A create answer with a task id but no status: the task was just accepted, so it is pending.
+ * (E5: an id is what makes a task ours; its absence of a status must not orphan it.)
+ */
+export function createdTask(): UpstreamTask {
+  return { state: "pending", progress: null, upstreamStatus: createdWithoutStatus };
+}
+
+/** A status the adapter does not know: never terminal, never running (see `UpstreamTask`). */
+export function unknownTask(upstreamStatus: string): UpstreamTask {
+  return { state: "unknown", progress: null, upstreamStatus };
 }

@@ -186,7 +186,10 @@ jobRoutes.post("/v1/jobs/:id/cancel", async (c) => {
 jobRoutes.get("/v1/jobs/:id/events", async (c) => {
   const id = c.req.param("id");
   if (!isJobId(id)) throw notFound(id);
-  const response = await jobStub(c, id).fetch("https://job/events", { headers: { "x-wan-edge-tenant": c.get("tenant") } });
+  const headers: Record<string, string> = { "x-wan-edge-tenant": c.get("tenant") };
+  const lastEventId = c.req.header("last-event-id");
+  if (lastEventId !== undefined) headers["last-event-id"] = lastEventId; // resume: the client has seen up to this sequence
+  const response = await jobStub(c, id).fetch("https://job/events", { headers });
   if (response.status === 404) throw notFound(id);
   return response;
 });

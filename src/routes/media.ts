@@ -10,6 +10,9 @@ import { ProblemError } from "../http/problem";
 
 export const mediaRoutes = new Hono<AppEnv>();
 
+/** The longest key R2 stores. */
+const maxKeyBytes = 1024;
+
 type ByteRange = { offset: number; length: number } | "unsatisfiable" | null;
 
 /** Parses a single `bytes=` range against `size` (multiple ranges → null: serve it all). */
@@ -39,7 +42,8 @@ async function serve(c: Context<AppEnv>, headOnly: boolean) {
   } catch {
     throw notFound; // a malformed %-escape names no object
   }
-  if (key === "" || key.includes("..")) throw notFound;
+  // R2 keys are at most 1024 bytes (UTF-8); a longer one names no object (R2 would throw).
+  if (key === "" || key.includes("..") || new TextEncoder().encode(key).length > maxKeyBytes) throw notFound;
   const head = await c.env.MEDIA.head(key);
   if (!head) throw notFound;
 
@@ -52,8 +56,11 @@ async function serve(c: Context<AppEnv>, headOnly: boolean) {
 
   const range = parseRange(c.req.header("range"), head.size);
   if (range === "unsatisfiable") {
-    headers.set("content-range", `bytes */${head.size}`);
-    return new Response(null, { status: 416, headers });
+    // A problem document like every other error, with the size the client needs to retry.
+    throw new ProblemError("range_not_satisfiable", `The requested range lies outside the object's ${head.size} bytes.`, [], {
+      "content-range": `bytes */${head.size}`,
+      "accept-ranges": "bytes",
+    });
   }
   const status = range ? 206 : 200;
   const length = range ? range.length : head.size;

@@ -3,7 +3,7 @@
  * provider whether it is configured, what it can do and what it costs.
  *
  * Everything here is derived from the declarations that also drive validation and routing
- * (the zod schema, each adapter's capabilities), so it cannot drift from behaviour.
+ * (the zod schema, each provider spec's capabilities), so it cannot drift from behaviour.
  */
 import { z } from "@hono/zod-openapi";
 import { Hono } from "hono";
@@ -11,8 +11,9 @@ import type { AppEnv } from "../app-env";
 import { loadConfig } from "../env";
 import { i2vInputSchema } from "../models/i2v";
 import { imageProInputSchema } from "../models/image-pro";
+import type { ProviderId } from "../providers/provider-adapter";
 import { providerIds } from "../providers/provider-adapter";
-import { imageAdapters, videoAdapters } from "../providers/provider-registry";
+import { modelAdapter, providerSpecs } from "../providers/provider-registry";
 
 export const modelRoutes = new Hono<AppEnv>();
 
@@ -24,19 +25,25 @@ function jsonSchemaOf(model: string, schema: z.ZodType): unknown {
   return jsonSchemas.get(model);
 }
 
+/** A provider's note about a model, where it has one (e.g. what it cannot do yet, and why). */
+function note(adapter: { note?: string }): { note?: string } {
+  return adapter.note === undefined ? {} : { note: adapter.note };
+}
+
 modelRoutes.get("/v1/models", (c) => {
   const config = loadConfig(c.env);
+  const configured = (id: ProviderId) => Boolean(config.providers[id]);
   const videoProviders = providerIds.flatMap((id) => {
-    const adapter = videoAdapters[id];
+    const adapter = modelAdapter(id, "wan2.7-i2v");
     if (!adapter) return [];
     const { pricePerSecondUsd, polling: _polling, startDeadlineMs: _start, ...features } = adapter.capabilities;
-    return [{ id, name: adapter.displayName, configured: Boolean(config.providers[id]), features, price: { per_second_usd: pricePerSecondUsd } }];
+    return [{ id, name: providerSpecs[id].displayName, configured: configured(id), features, price: { per_second_usd: pricePerSecondUsd }, ...note(adapter) }];
   });
   const imageProviders = providerIds.flatMap((id) => {
-    const adapter = imageAdapters[id];
+    const adapter = modelAdapter(id, "wan2.7-image-pro");
     if (!adapter) return [];
-    const { pricePerImageUsd, polling: _polling, startDeadlineMs: _start, supportsSize: _size, ...features } = adapter.capabilities;
-    return [{ id, name: adapter.displayName, configured: Boolean(config.providers[id]), features, price: { per_image_usd: pricePerImageUsd } }];
+    const { pricePerImageUsd, polling: _polling, startDeadlineMs: _start, sizeProblem: _size, ...features } = adapter.capabilities;
+    return [{ id, name: providerSpecs[id].displayName, configured: configured(id), features, price: { per_image_usd: pricePerImageUsd }, ...note(adapter) }];
   });
   return c.json({
     object: "list",

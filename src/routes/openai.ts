@@ -16,6 +16,7 @@ import type { Config } from "../env";
 import { loadConfig } from "../env";
 import type { FieldError } from "../http/problem";
 import { ProblemError } from "../http/problem";
+import { limitedRequest, payloadTooLarge } from "../http/read-limited-body";
 import { readJsonObject } from "../http/validation";
 import type { JobView } from "../jobs/job-view";
 import { encodeCursor, maxListLimit } from "../jobs/tenant-index";
@@ -144,7 +145,7 @@ async function earlierReference(c: Context<AppEnv>, idempotencyKey: string | und
 }
 
 /** Multipart bodies carry one image (≤ the upload limit) and a few short fields. */
-const maxMultipartBytes = uploadLimits.image + 64 * 1024;
+const multipartLimit = { maxBytes: uploadLimits.image + 64 * 1024, what: `A multipart body (one image of at most ${uploadLimits.image} bytes, and short fields)` };
 
 const bracketed = /^([^[\]]+)\[([^[\]]*)\]$/;
 const isPlainObject = (value: unknown): value is Record<string, unknown> => !!value && Object.getPrototypeOf(value) === Object.prototype;
@@ -183,13 +184,13 @@ async function readVideoFields(request: Request): Promise<{ fields: Record<strin
     }
     return { fields: await readJsonObject(request), multipart: false };
   }
-  if (Number(request.headers.get("content-length") ?? "0") > maxMultipartBytes) {
-    throw new ProblemError("payload_too_large", `A multipart body may be at most ${maxMultipartBytes} bytes (one image of at most ${uploadLimits.image} bytes).`);
-  }
+  // Counted while the form is parsed: a body without Content-Length stops at the limit too.
+  const { request: limited, overLimit } = limitedRequest(request, multipartLimit);
   let form: FormData;
   try {
-    form = await request.formData();
+    form = await limited.formData();
   } catch {
+    if (overLimit()) throw payloadTooLarge(multipartLimit);
     throw new ProblemError("invalid_request", "The multipart/form-data body could not be read.", [{ path: "$", message: "invalid multipart/form-data" }]);
   }
   const { fields, repeated } = formFields(form);

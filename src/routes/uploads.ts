@@ -105,6 +105,8 @@ function uploadProblem(failure: StreamFailure, declared: string, limit: number):
       );
     case "interrupted":
       return new ProblemError("invalid_request", "The upload was cut short, or its length did not match Content-Length.");
+    case "not_whole":
+      return new ProblemError("invalid_request", `The upload is not a whole ${declared} file: ${failure.problem}.`);
     case "storage":
       return new ProblemError("internal_error", "The upload could not be stored. Please retry.");
   }

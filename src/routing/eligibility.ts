@@ -2,9 +2,9 @@
  * @module routing/eligibility — which providers may take a request, and why others may not.
  *
  * Eligible = configured and able to do every requested feature (declared once in each
- * adapter's capabilities). The explanation for every excluded provider is returned: when none
- * is eligible, a 422 `unsupported` (none could do it) or a 503 `no_provider` (one could, but
- * is not available here) says which feature excluded which provider.
+ * provider's spec, per model: provider-registry). The explanation for every excluded provider
+ * is returned: when none is eligible, a 422 `unsupported` (none could do it) or a 503
+ * `no_provider` (one could, but is not available here) says which feature excluded which.
  */
 import type { Config } from "../env";
 import type { JobRecord } from "../jobs/job-types";
@@ -14,7 +14,7 @@ import type { ImageProInput } from "../models/image-pro";
 import { isFourKTier } from "../models/image-pro";
 import type { ImageCapabilities, ProviderId, VideoCapabilities } from "../providers/provider-adapter";
 import { providerIds } from "../providers/provider-adapter";
-import { imageAdapters, videoAdapters } from "../providers/provider-registry";
+import { modelAdapter } from "../providers/provider-registry";
 
 export type ProviderPreference = "auto" | ProviderId | ProviderId[];
 
@@ -62,10 +62,15 @@ export function unsupportedFeatures(capabilities: VideoCapabilities, input: I2vI
 export function unsupportedImageFeatures(capabilities: ImageCapabilities, input: ImageProInput): string[] {
   const reasons: string[] = [];
   const tier = input.size === "1K" || input.size === "2K" || input.size === "4K" ? input.size : null;
-  if (tier && !capabilities.tiers.includes(tier)) reasons.push(`size ${tier} is not supported`);
-  if (!tier && !capabilities.customSize) reasons.push("explicit W*H sizes are not supported");
-  else if (!tier && isFourKTier(input.size) && !capabilities.tiers.includes("4K")) reasons.push(`4K-tier size ${input.size} is not supported`);
-  else if (!tier && capabilities.supportsSize && !capabilities.supportsSize(input.size)) reasons.push(`size ${input.size} is not supported`);
+  const sizeReason =
+    tier && !capabilities.tiers.includes(tier)
+      ? `size ${tier} is not supported`
+      : !tier && !capabilities.customSize
+        ? "explicit W*H sizes are not supported"
+        : !tier && isFourKTier(input.size) && !capabilities.tiers.includes("4K")
+          ? `4K-tier size ${input.size} is not supported`
+          : (capabilities.sizeProblem?.(input) ?? null);
+  if (sizeReason) reasons.push(sizeReason);
   if (input.enable_sequential && capabilities.maxSequentialImages === 0) reasons.push("enable_sequential (image sets) is not supported");
   else {
     const max = input.enable_sequential ? capabilities.maxSequentialImages : capabilities.maxImages;
@@ -87,8 +92,8 @@ export function unsupportedImageFeatures(capabilities: ImageCapabilities, input:
 /** USD per second (video) or per image (image) at `provider`, or null when unknown. */
 export function unitPrice(request: Request, provider: ProviderId): number | null {
   const video = videoInput(request);
-  if (video) return videoAdapters[provider]?.capabilities.pricePerSecondUsd[video.resolution] ?? null;
-  return imageAdapters[provider]?.capabilities.pricePerImageUsd ?? null;
+  if (video) return modelAdapter(provider, "wan2.7-i2v")?.capabilities.pricePerSecondUsd[video.resolution] ?? null;
+  return modelAdapter(provider, "wan2.7-image-pro")?.capabilities.pricePerImageUsd ?? null;
 }
 
 /** The estimated cost of `request` at `provider` (price × seconds or × images). */
@@ -113,10 +118,10 @@ export function autoOrder(request: Request, providerOrder: readonly ProviderId[]
 function reasonsAgainst(request: Request, provider: ProviderId): string[] {
   const video = videoInput(request);
   if (video) {
-    const adapter = videoAdapters[provider];
+    const adapter = modelAdapter(provider, "wan2.7-i2v");
     return adapter ? unsupportedFeatures(adapter.capabilities, video) : [`${request.model} is not available from this provider`];
   }
-  const adapter = imageAdapters[provider];
+  const adapter = modelAdapter(provider, "wan2.7-image-pro");
   return adapter ? unsupportedImageFeatures(adapter.capabilities, imageInput(request)!) : [`${request.model} is not available from this provider`];
 }
 

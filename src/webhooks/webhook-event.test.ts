@@ -19,9 +19,9 @@ describe("buildWebhookEvent", () => {
   it("wraps the job object in the Standard Webhooks envelope", () => {
     const job = { id: "job_1", object: "job", status: "completed" };
     const event = buildWebhookEvent("job.completed", job, Date.parse("2026-11-24T12:00:00Z"), 7);
-    expect(event).toEqual({ type: "job.completed", timestamp: "2026-11-24T12:00:00.000Z", data: job });
+    expect(event).toEqual({ type: "job.completed", timestamp: "2026-11-24T12:00:00.000Z", sequence: 7, data: job });
     expect(JSON.parse(webhookEventBody(event))).toEqual(event);
-    expect(Object.keys(JSON.parse(webhookEventBody(event)))).toEqual(["type", "timestamp", "data"]);
+    expect(Object.keys(JSON.parse(webhookEventBody(event)))).toEqual(["type", "timestamp", "sequence", "data"]);
   });
 });
 

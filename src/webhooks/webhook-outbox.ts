@@ -2,6 +2,8 @@
  * @module webhooks/webhook-outbox — the job's outbound webhooks: enqueued when the job
  * changes, delivered by the job's own alarm on the retry schedule, every attempt recorded.
  */
+import type { Config, Env } from "../env";
+import { upstreamFetch } from "../env";
 import type { JobRecord, WebhookEventType } from "../jobs/job-types";
 import { randomToken } from "../lib/ids";
 import { deliverWebhook } from "./deliver-webhook";
@@ -9,6 +11,7 @@ import { nextDeliveryAt } from "./delivery-schedule";
 import type { DeliveryState, DeliveryStore } from "./delivery-store";
 import { buildWebhookEvent, isSubscribed, webhookEventBody } from "./webhook-event";
 import { webhookSecretFor } from "./webhook-signing";
+import { webhookUrlProblem } from "./webhook-url";
 
 
 export interface OutboxDeps {
@@ -17,6 +20,11 @@ export interface OutboxDeps {
   serverSecret: string;
   /** Why the URL may not receive webhooks now, or null (re-checked before every attempt). */
   urlProblem: (url: string) => string | null;
+}
+
+/** The outbox's outside world for a job object: the upstream fetch and the URL rules. */
+export function outboxDeps(env: Env, config: Config, now: () => number): OutboxDeps {
+  return { fetch: upstreamFetch(env), now, serverSecret: config.serverSecret, urlProblem: (url) => webhookUrlProblem(url, config) };
 }
 
 export class WebhookOutbox {

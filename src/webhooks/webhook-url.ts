@@ -15,23 +15,14 @@
  * URL checked here is the only one ever requested.
  */
 import type { Config } from "../env";
-import { isLoopbackHost } from "../env";
-import { canParseUrl } from "../lib/url";
-import { publicHostProblem } from "../media/url-policy";
+import { publicUrlProblem } from "../media/url-policy";
 
 /**
- * Why webhooks may not go to `url`, or null when they may.
+ * Why webhooks may not go to `url`, or null when they may: the gateway's one URL rule
+ * (media/url-policy), any port.
  * @example webhookUrlProblem("https://app.example/hooks/wan", config) // null
  * @example webhookUrlProblem("https://10.0.0.8/hook", config) // "must name a host, not an IP address"
  */
 export function webhookUrlProblem(url: string, config: Pick<Config, "environment" | "emulatorOrigin">): string | null {
-  if (!canParseUrl(url)) return "not a URL";
-  const parsed = new URL(url);
-  const development = config.environment === "development";
-  const web = parsed.protocol === "https:" || parsed.protocol === "http:";
-  // Checked first: a secret in the URL would be stored with the job and shown back in logs.
-  if (parsed.username || parsed.password) return "must not carry credentials";
-  if (development && web && (isLoopbackHost(parsed.hostname) || (config.emulatorOrigin !== null && parsed.origin === config.emulatorOrigin))) return null;
-  if (parsed.protocol !== "https:") return development ? "must use https (or http to loopback in local development)" : "must use https";
-  return publicHostProblem(parsed);
+  return publicUrlProblem(url, config, { anyPort: true });
 }

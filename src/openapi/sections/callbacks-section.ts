@@ -17,7 +17,7 @@ export const callbacksSection: ApiSection = {
         operationId: "receiveProviderCallback",
         summary: "Provider callback (a hint)",
         description:
-          "`token` is an HMAC of the job id under the server secret; a wrong one (or an unknown provider or job) is a 404 that changes nothing. A right one only makes the job re-read the task upstream with the server's own key, so a body is a hint and duplicated, late or out-of-order callbacks change nothing twice.",
+          "`token` is an HMAC of the job id under the server secret; a wrong one (or an unknown provider or job) is a 404 that changes nothing. A right one only makes the job re-read the task upstream with the server's own key, so a body is a hint and duplicated, late or out-of-order callbacks change nothing twice. A body over 256 KB is a 413 (counted while it is read, with or without a Content-Length; the job still re-reads the task).",
         tag,
         auth: false,
         parameters: [
@@ -27,7 +27,7 @@ export const callbacksSection: ApiSection = {
         ],
         requestBody: { required: false, content: { "application/json": { schema: {} } } },
         responses: { 204: { description: "Noted: the job will re-read the task upstream." } },
-        problems: ["not_found"],
+        problems: ["not_found", "payload_too_large"],
       }),
     },
   },

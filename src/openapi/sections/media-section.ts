@@ -3,6 +3,7 @@
  */
 import type { ApiSection, JsonObject } from "../openapi-builders";
 import { componentRef, operation } from "../openapi-builders";
+import { problemResponse } from "../problem-responses";
 
 const tag = "Media";
 
@@ -43,7 +44,7 @@ function mediaOperation(method: "get" | "head"): JsonObject {
         ...(withBody ? { content: body } : {}),
       },
       304: { description: "Not modified (If-None-Match matched the ETag)." },
-      416: { description: "Range not satisfiable (no body).", headers: { "Content-Range": text("bytes */size") } },
+      416: problemResponse("range_not_satisfiable", "problem", { headers: { "Content-Range": text("bytes */size") } }),
       404: componentRef("responses", "not_found"),
     },
   });

@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { i2vInputSchema } from "../../models/i2v";
 import { stubContext } from "../provider-fetch-stub";
-import { pixeldojoAdapter, pixeldojoHttpError, pixeldojoTask, pixeldojoVideoBody } from "./pixeldojo-adapter";
+import { pixeldojoHttpError } from "./pixeldojo-api";
+import { pixeldojoSpec } from "./pixeldojo-spec";
+import { pixeldojoVideo, pixeldojoVideoBody } from "./pixeldojo-video";
+
+/** What the adapter makes of a job read answering `body`. */
+async function read(body: unknown) {
+  const result = await pixeldojoVideo.getTask!("job_abc123", stubContext([{ status: 200, body }]));
+  return result.ok ? result.value : result.error;
+}
 
 // Recorded shapes from PixelDojo's documentation, current and older (providers.md §3.2–3.6).
 const fixtures = {
@@ -45,29 +53,41 @@ describe("PixelDojo request body", () => {
   });
 
   it("declares no driving audio, so routing never sends it here", () => {
-    expect(pixeldojoAdapter.capabilities.drivingAudio).toBe(false);
+    expect(pixeldojoVideo.capabilities.drivingAudio).toBe(false);
   });
 });
 
 describe("PixelDojo job shapes", () => {
   it.each([
     ["created", { state: "pending", progress: null, upstreamStatus: "pending" }],
-    ["processing", { state: "running", progress: null, upstreamStatus: "processing" }],
-    ["completedOutputVideo", { state: "completed", urls: ["https://temp.pixeldojo.ai/v.mp4"], upstreamStatus: "completed" }],
-    ["completedOutputImages", { state: "completed", urls: ["https://temp.pixeldojo.ai/i.png"], upstreamStatus: "completed" }],
+    // P3: only pending, completed and failed are documented; "processing" is a guess, not running.
+    ["processing", { state: "unknown", progress: null, upstreamStatus: "processing" }],
+    ["completedOutputVideo", { state: "completed", urls: ["https://temp.pixeldojo.ai/v.mp4"], upstreamStatus: "completed", providerUsage: { creditCost: 13 } }],
+    ["completedOutputImages", { state: "completed", urls: ["https://temp.pixeldojo.ai/i.png"], upstreamStatus: "completed", providerUsage: { creditCost: 2 } }],
     ["completedAssets", { state: "completed", urls: ["https://temp.pixeldojo.ai/a.mp4"], upstreamStatus: "completed" }],
-  ] as const)("maps %s", (name, expected) => {
-    expect(pixeldojoTask(fixtures[name])).toEqual(expected);
+  ] as const)("maps %s", async (name, expected) => {
+    expect(await read(fixtures[name])).toEqual(expected);
   });
 
-  it("maps failures whose error is a string or an object", () => {
-    expect(pixeldojoTask(fixtures.failedString)).toMatchObject({ state: "failed", error: { kind: "generation_failed", message: "Generation failed", retryable: true } });
-    expect(pixeldojoTask(fixtures.failedObject)).toMatchObject({ state: "failed", error: { kind: "rejected", message: "bad image", retryable: false, providerCode: "invalid_request" } });
+  it.each([
+    // P5: one field of an unexpected type never hides the status.
+    ["a string progress", { jobId: "j", status: "pending", progress: "45%" }, { state: "pending", progress: 45, upstreamStatus: "pending" }],
+    ["output.video as {url}", { jobId: "j", status: "completed", output: { video: { url: "https://temp.pixeldojo.ai/o.mp4" } } }, { state: "completed", urls: ["https://temp.pixeldojo.ai/o.mp4"], upstreamStatus: "completed" }],
+    ["output.video as a list", { jobId: "j", status: "completed", output: { video: ["https://temp.pixeldojo.ai/l.mp4"] } }, { state: "completed", urls: ["https://temp.pixeldojo.ai/l.mp4"], upstreamStatus: "completed" }],
+    ["output.image (singular)", { jobId: "j", status: "completed", output: { image: "https://temp.pixeldojo.ai/s.png" } }, { state: "completed", urls: ["https://temp.pixeldojo.ai/s.png"], upstreamStatus: "completed" }],
+    ["an undocumented cancelled status", { jobId: "j", status: "cancelled" }, { state: "unknown", progress: null, upstreamStatus: "cancelled" }],
+  ] as const)("reads %s", async (_name, body, expected) => {
+    expect(await read(body)).toEqual(expected);
   });
 
-  it("treats a completion without a URL as a protocol failure and rejects shapes without a status", () => {
-    expect(pixeldojoTask(fixtures.completedEmpty)).toMatchObject({ state: "failed", error: { kind: "protocol", retryable: true } });
-    expect(pixeldojoTask({ jobId: "job_x" })).toBeNull();
+  it("maps failures whose error is a string or an object", async () => {
+    expect(await read(fixtures.failedString)).toMatchObject({ state: "failed", error: { kind: "generation_failed", message: "Generation failed", retryable: true } });
+    expect(await read(fixtures.failedObject)).toMatchObject({ state: "failed", error: { kind: "rejected", message: "bad image", retryable: false, providerCode: "invalid_request" } });
+  });
+
+  it("treats a completion without a URL as a protocol failure, and a job without a status as not understood", async () => {
+    expect(await read(fixtures.completedEmpty)).toMatchObject({ state: "failed", error: { kind: "protocol", retryable: true } });
+    expect(await read({ jobId: "job_x" })).toMatchObject({ kind: "protocol", retryable: true });
   });
 });
 
@@ -96,8 +116,8 @@ describe("PixelDojo adapter over an injected fetch", () => {
   it("runs the model with a Bearer key and accepts a 202", async () => {
     const seen: Request[] = [];
     const input = i2vInputSchema.parse({ first_frame: "https://a/1.png", prompt: "waves" });
-    const result = await pixeldojoAdapter.submitVideo(input, { callbackUrl: "https://gw/cb" }, stubContext([{ status: 202, body: fixtures.created }], seen, "https://pixeldojo.ai"));
-    expect(result).toEqual({ ok: true, value: { upstreamId: "job_abc123", task: { state: "pending", progress: null, upstreamStatus: "pending" } } });
+    const result = await pixeldojoVideo.submit(input, { callbackUrl: "https://gw/cb", idempotencyKey: "job_1.1" }, stubContext([{ status: 202, body: fixtures.created }], seen, "https://pixeldojo.ai"));
+    expect(result).toEqual({ ok: true, value: { upstreamId: "job_abc123", task: { state: "pending", progress: null, upstreamStatus: "pending" }, providerUsage: { creditCost: 13 } } });
     expect(seen[0]!.method).toBe("POST");
     expect(seen[0]!.url).toBe("https://pixeldojo.ai/api/v1/models/wan-2.7-i2v/run");
     expect(seen[0]!.headers.get("authorization")).toBe("Bearer test-key");
@@ -106,7 +126,7 @@ describe("PixelDojo adapter over an injected fetch", () => {
 
   it("reads a job at /api/v1/jobs/{jobId}", async () => {
     const seen: Request[] = [];
-    const result = await pixeldojoAdapter.getTask("job_abc123", stubContext([{ status: 200, body: fixtures.completedOutputVideo }], seen, "https://pixeldojo.ai"));
+    const result = await pixeldojoVideo.getTask!("job_abc123", stubContext([{ status: 200, body: fixtures.completedOutputVideo }], seen, "https://pixeldojo.ai"));
     expect(result).toMatchObject({ ok: true, value: { state: "completed", urls: ["https://temp.pixeldojo.ai/v.mp4"] } });
     expect(seen[0]!.method).toBe("GET");
     expect(seen[0]!.url).toBe("https://pixeldojo.ai/api/v1/jobs/job_abc123");
@@ -114,7 +134,7 @@ describe("PixelDojo adapter over an injected fetch", () => {
   });
 
   it("takes the job id of a webhook from its body", () => {
-    expect(pixeldojoAdapter.callbackTaskId!(fixtures.completedOutputVideo)).toBe("job_abc123");
-    expect(pixeldojoAdapter.callbackTaskId!({ id: 1 })).toBeNull();
+    expect(pixeldojoSpec.callbackTaskId!(fixtures.completedOutputVideo)).toBe("job_abc123");
+    expect(pixeldojoSpec.callbackTaskId!({ id: 1 })).toBeNull();
   });
 });

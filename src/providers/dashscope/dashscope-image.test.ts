@@ -3,7 +3,15 @@ import { PUBLIC_URL, createHarness, download, isPng } from "../../../emulator/te
 import { imageProInputSchema } from "../../models/image-pro";
 import type { AdapterContext } from "../provider-adapter";
 import { stubContext } from "../provider-fetch-stub";
-import { dashscopeImageAdapter, dashscopeImageBody, dashscopeImageTask } from "./dashscope-image-adapter";
+import { dashscopeImage, dashscopeImageBody } from "./dashscope-image";
+
+const options = { callbackUrl: null, idempotencyKey: "job_1.1" };
+
+/** What the adapter makes of a task read answering `body`. */
+async function read(body: unknown) {
+  const result = await dashscopeImage.getTask!("t", stubContext([{ status: 200, body }]));
+  return result.ok ? result.value : result.error;
+}
 
 // Recorded shapes from Alibaba's image API documentation (providers.md §1.3–1.5).
 const taskId = "a1b2c3d4-5ff8-4d82-bcb6-xxxxxx";
@@ -66,23 +74,23 @@ describe("DashScope image task shapes", () => {
   it.each([
     ["created", { state: "pending", progress: null, upstreamStatus: "PENDING" }],
     ["running", { state: "running", progress: null, upstreamStatus: "RUNNING" }],
-    ["succeeded", { state: "completed", urls: [image("1"), image("2")], upstreamStatus: "SUCCEEDED" }],
+    ["succeeded", { state: "completed", urls: [image("1"), image("2")], upstreamStatus: "SUCCEEDED", providerUsage: fixtures.succeeded.usage }],
     ["succeededOneChoice", { state: "completed", urls: [image("a"), image("b")], upstreamStatus: "SUCCEEDED" }],
-  ] as const)("maps %s", (name, expected) => {
-    expect(dashscopeImageTask(fixtures[name])).toEqual(expected);
+  ] as const)("maps %s", async (name, expected) => {
+    expect(await read(fixtures[name])).toEqual(expected);
   });
 
   it.each([
     ["succeededWithoutImages", { kind: "protocol", retryable: true }],
     ["failedPolicy", { kind: "content_policy", retryable: false, providerCode: "DataInspectionFailed" }],
-    ["canceled", { kind: "canceled", retryable: false }],
-    ["unknown", { kind: "not_found", retryable: false }],
-  ] as const)("maps %s to a failure", (name, error) => {
-    expect(dashscopeImageTask(fixtures[name])).toMatchObject({ state: "failed", error });
+    ["canceled", { kind: "canceled", retryable: true }],
+    ["unknown", { kind: "not_found", retryable: true }],
+  ] as const)("maps %s to a failure", async (name, error) => {
+    expect(await read(fixtures[name])).toMatchObject({ state: "failed", error });
   });
 
-  it("rejects shapes it does not understand", () => {
-    expect(dashscopeImageTask({ output: { task_status: "SUCCEEDED" } })).toBeNull();
+  it("reports an answer without a task id as a protocol problem", async () => {
+    expect(await read({ output: { task_status: "SUCCEEDED" } })).toMatchObject({ kind: "protocol", retryable: true });
   });
 });
 
@@ -90,7 +98,7 @@ describe("DashScope image adapter over an injected fetch", () => {
   it("creates asynchronously at the image-generation endpoint", async () => {
     const seen: Request[] = [];
     const input = parse({ n: 2 });
-    const result = await dashscopeImageAdapter.submitImages(input, { callbackUrl: "https://gw/cb" }, stubContext([{ status: 200, body: fixtures.created }], seen, "https://dashscope-intl.aliyuncs.com"));
+    const result = await dashscopeImage.submit(input, { callbackUrl: "https://gw/cb", idempotencyKey: "job_1.1" }, stubContext([{ status: 200, body: fixtures.created }], seen, "https://dashscope-intl.aliyuncs.com"));
     expect(result).toEqual({ ok: true, value: { upstreamId: taskId, task: { state: "pending", progress: null, upstreamStatus: "PENDING" } } });
     expect(seen[0]!.method).toBe("POST");
     expect(seen[0]!.url).toBe("https://dashscope-intl.aliyuncs.com/api/v1/services/aigc/image-generation/generation");
@@ -102,17 +110,17 @@ describe("DashScope image adapter over an injected fetch", () => {
 
   it("reads the task at /api/v1/tasks/{id} and cancels it there", async () => {
     const seen: Request[] = [];
-    const read = await dashscopeImageAdapter.getTask!(taskId, stubContext([{ status: 200, body: fixtures.succeeded }], seen));
-    expect(read).toEqual({ ok: true, value: { state: "completed", urls: [image("1"), image("2")], upstreamStatus: "SUCCEEDED" } });
+    const answer = await dashscopeImage.getTask!(taskId, stubContext([{ status: 200, body: fixtures.succeeded }], seen));
+    expect(answer).toMatchObject({ ok: true, value: { state: "completed", urls: [image("1"), image("2")], upstreamStatus: "SUCCEEDED" } });
     expect(seen[0]!.method).toBe("GET");
     expect(seen[0]!.url).toBe(`https://provider.test/api/v1/tasks/${taskId}`);
-    expect(await dashscopeImageAdapter.cancel!(taskId, stubContext([{ status: 200, body: { request_id: "c1" } }], seen))).toEqual({ ok: true, value: undefined });
+    expect(await dashscopeImage.cancel!(taskId, stubContext([{ status: 200, body: { request_id: "c1" } }], seen))).toEqual({ ok: true, value: undefined });
     expect(seen[1]!.method).toBe("POST");
     expect(seen[1]!.url).toBe(`https://provider.test/api/v1/tasks/${taskId}/cancel`);
   });
 
   it("maps an account in arrears to a retryable out_of_credit", async () => {
-    const result = await dashscopeImageAdapter.submitImages(parse({}), { callbackUrl: null }, stubContext([{ status: 400, body: fixtures.http400Arrearage }]));
+    const result = await dashscopeImage.submit(parse({}), options, stubContext([{ status: 400, body: fixtures.http400Arrearage }]));
     expect(result).toMatchObject({ ok: false, error: { kind: "out_of_credit", retryable: true, providerCode: "Arrearage" } });
   });
 });
@@ -126,11 +134,11 @@ describe("DashScope image adapter against the emulator", () => {
       now: harness.now,
       fetch: ((input: RequestInfo | URL, init?: RequestInit) => harness.emulator.fetch(new Request(input, init), { waitUntil() {} })) as typeof fetch,
     };
-    const submitted = await dashscopeImageAdapter.submitImages(parse({ n: 3, size: "1K", seed: 7 }), { callbackUrl: null }, context);
+    const submitted = await dashscopeImage.submit(parse({ n: 3, size: "1K", seed: 7 }), options, context);
     if (!submitted.ok) throw new Error(submitted.error.message);
     expect(submitted.value.task.state).toBe("pending");
     await harness.advance(2_000);
-    const read = await dashscopeImageAdapter.getTask!(submitted.value.upstreamId, context);
+    const read = await dashscopeImage.getTask!(submitted.value.upstreamId, context);
     if (!read.ok || read.value.state !== "completed") throw new Error(`not completed: ${JSON.stringify(read)}`);
     expect(read.value.urls).toHaveLength(3);
     for (const url of read.value.urls) expect(isPng((await download(harness, url)).bytes)).toBe(true);

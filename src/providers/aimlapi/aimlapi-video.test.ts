@@ -1,7 +1,15 @@
 import { describe, expect, it } from "vitest";
 import { i2vInputSchema } from "../../models/i2v";
 import { stubContext } from "../provider-fetch-stub";
-import { aimlapiAdapter, aimlapiHttpError, aimlapiTask, aimlapiVideoBody } from "./aimlapi-adapter";
+import { aimlapiHttpError } from "./aimlapi-api";
+import { aimlapiSpec } from "./aimlapi-spec";
+import { aimlapiVideo, aimlapiVideoBody } from "./aimlapi-video";
+
+/** What the adapter makes of a generation read answering `body`. */
+async function read(body: unknown) {
+  const result = await aimlapiVideo.getTask!(id, stubContext([{ status: 200, body }]));
+  return result.ok ? result.value : result.error;
+}
 
 // Recorded shapes from AI/ML API's documentation and OpenAPI files (providers.md §4.2–4.6).
 const id = "6_slPtsld56BC5D7MSfaH";
@@ -14,6 +22,8 @@ const fixtures = {
   error: { id, status: "error", video: null, error: { name: "GenerationError", message: "The generation failed" } },
   failed: { id, status: "failed", error: { name: "Error", message: "failed upstream" } },
   dreaming: { id, status: "dreaming" },
+  waiting: { id, status: "waiting" },
+  active: { id, status: "active" },
   http400: { message: "Body validation error", path: "/v2/video/generations", requestId: "r1", statusCode: 400, timestamp: "2026-11-24T12:00:00.000Z" },
   http401: { message: "Unauthorized", path: "/v2/video/generations", requestId: "r2", statusCode: 401, timestamp: "2026-11-24T12:00:00.000Z" },
   http403Credits: { message: "You've run out of credits. Please top up your balance or update your payment method to continue: https://aimlapi.com/app/billing/", path: "/v2/video/generations", requestId: "r3", statusCode: 403, timestamp: "2026-11-24T12:00:00.000Z" },
@@ -23,8 +33,8 @@ const fixtures = {
 };
 
 describe("AI/ML API request body", () => {
-  it("translates a first frame with driving audio and every option", () => {
-    const input = i2vInputSchema.parse({ prompt: "p", negative_prompt: "n", first_frame: "https://a/1.png", driving_audio: "https://a/3.mp3", resolution: "1080p", duration: 10, seed: 7, prompt_extend: true, watermark: true });
+  it("translates a first frame with driving audio and every option, expansion under both its names (A2)", () => {
+    const input = i2vInputSchema.parse({ prompt: "p", negative_prompt: "n", first_frame: "https://a/1.png", driving_audio: "https://a/3.mp3", resolution: "1080p", duration: 10, seed: 7, prompt_extend: true });
     expect(aimlapiVideoBody(input)).toEqual({
       model: "alibaba/wan-2-7-i2v",
       prompt: "p",
@@ -33,10 +43,15 @@ describe("AI/ML API request body", () => {
       resolution: "1080p",
       duration: 10,
       enable_prompt_expansion: true,
+      enhance_prompt: true,
       negative_prompt: "n",
       seed: 7,
-      watermark: true,
+      watermark: false,
     });
+  });
+
+  it("declares no watermark (A4): AI/ML's is invisible, not Alibaba's visible mark", () => {
+    expect(aimlapiVideo.capabilities.watermark).toBe(false);
   });
 
   it("sends an empty prompt when there is none, and our defaults rather than AI/ML's", () => {
@@ -47,13 +62,14 @@ describe("AI/ML API request body", () => {
       resolution: "720p",
       duration: 5,
       enable_prompt_expansion: false,
+      enhance_prompt: false,
       watermark: false,
     });
   });
 
   it("declares first frame only and durations 5/10/15", () => {
-    expect(aimlapiAdapter.capabilities.modes).toEqual(["first_frame"]);
-    expect(aimlapiAdapter.capabilities.durations).toEqual([5, 10, 15]);
+    expect(aimlapiVideo.capabilities.modes).toEqual(["first_frame"]);
+    expect(aimlapiVideo.capabilities.durations).toEqual([5, 10, 15]);
   });
 });
 
@@ -62,22 +78,26 @@ describe("AI/ML API generation shapes", () => {
     ["created", { state: "pending", progress: null, upstreamStatus: "queued" }],
     ["queued", { state: "pending", progress: null, upstreamStatus: "queued" }],
     ["generating", { state: "running", progress: null, upstreamStatus: "generating" }],
-    ["completed", { state: "completed", urls: ["https://cdn.aimlapi.com/generations/alligator/v.mp4"], upstreamStatus: "completed" }],
-  ] as const)("maps %s", (name, expected) => {
-    expect(aimlapiTask(fixtures[name])).toEqual(expected);
+    ["completed", { state: "completed", urls: ["https://cdn.aimlapi.com/generations/alligator/v.mp4"], upstreamStatus: "completed", providerUsage: { credits_used: 1260000, usd_spent: 0.63 } }],
+    // A1: the same endpoint's in-progress statuses for other models.
+    ["waiting", { state: "pending", progress: null, upstreamStatus: "waiting" }],
+    ["active", { state: "running", progress: null, upstreamStatus: "active" }],
+    // Never terminal: a generation AI/ML may still be making (and billing) is not abandoned.
+    ["dreaming", { state: "unknown", progress: null, upstreamStatus: "dreaming" }],
+  ] as const)("maps %s", async (name, expected) => {
+    expect(await read(fixtures[name])).toEqual(expected);
   });
 
   it.each([
     ["error", { kind: "generation_failed", retryable: true, providerCode: "GenerationError", message: "The generation failed" }],
     ["failed", { kind: "generation_failed", retryable: true }],
     ["completedWithoutUrl", { kind: "protocol", retryable: true }],
-    ["dreaming", { kind: "protocol", retryable: true }],
-  ] as const)("maps %s to a failure", (name, error) => {
-    expect(aimlapiTask(fixtures[name])).toMatchObject({ state: "failed", error });
+  ] as const)("maps %s to a failure", async (name, error) => {
+    expect(await read(fixtures[name])).toMatchObject({ state: "failed", error });
   });
 
-  it("rejects a body without an id", () => {
-    expect(aimlapiTask({ status: "queued" })).toBeNull();
+  it("reports a body without a status as not understood", async () => {
+    expect(await read({ id })).toMatchObject({ kind: "protocol", retryable: true });
   });
 });
 
@@ -103,17 +123,17 @@ describe("AI/ML API adapter over an injected fetch", () => {
   it("creates at /v2/video/generations with a Bearer key", async () => {
     const seen: Request[] = [];
     const input = i2vInputSchema.parse({ first_frame: "https://a/1.png", prompt: "a cat", duration: 15 });
-    const result = await aimlapiAdapter.submitVideo(input, { callbackUrl: null }, stubContext([{ status: 201, body: fixtures.created }], seen, "https://api.aimlapi.com"));
+    const result = await aimlapiVideo.submit(input, { callbackUrl: null, idempotencyKey: "job_1.1" }, stubContext([{ status: 201, body: fixtures.created }], seen, "https://api.aimlapi.com"));
     expect(result).toEqual({ ok: true, value: { upstreamId: id, task: { state: "pending", progress: null, upstreamStatus: "queued" } } });
     expect(seen[0]!.method).toBe("POST");
     expect(seen[0]!.url).toBe("https://api.aimlapi.com/v2/video/generations");
     expect(seen[0]!.headers.get("authorization")).toBe("Bearer test-key");
-    expect(await seen[0]!.json()).toEqual({ model: "alibaba/wan-2-7-i2v", prompt: "a cat", image_url: "https://a/1.png", resolution: "720p", duration: 15, enable_prompt_expansion: false, watermark: false });
+    expect(await seen[0]!.json()).toEqual({ model: "alibaba/wan-2-7-i2v", prompt: "a cat", image_url: "https://a/1.png", resolution: "720p", duration: 15, enable_prompt_expansion: false, enhance_prompt: false, watermark: false });
   });
 
   it("reads a generation by query parameter", async () => {
     const seen: Request[] = [];
-    const result = await aimlapiAdapter.getTask(id, stubContext([{ status: 200, body: fixtures.completed }], seen, "https://api.aimlapi.com"));
+    const result = await aimlapiVideo.getTask!(id, stubContext([{ status: 200, body: fixtures.completed }], seen, "https://api.aimlapi.com"));
     expect(result).toMatchObject({ ok: true, value: { state: "completed" } });
     expect(seen[0]!.method).toBe("GET");
     expect(seen[0]!.url).toBe(`https://api.aimlapi.com/v2/video/generations?generation_id=${id}`);
@@ -121,6 +141,6 @@ describe("AI/ML API adapter over an injected fetch", () => {
   });
 
   it("has no callback reader: AI/ML API is poll-only", () => {
-    expect(aimlapiAdapter.callbackTaskId).toBeUndefined();
+    expect(aimlapiSpec.callbackTaskId).toBeUndefined();
   });
 });

@@ -18,27 +18,35 @@ import { parseArgs } from "node:util";
 import { formatReport } from "./chaos/chaos-report.mjs";
 import { chaosDefaults, repositoryRoot, runChaos } from "./chaos/run-chaos.mjs";
 
-const { values } = parseArgs({
-  options: {
-    kills: { type: "string" },
-    seed: { type: "string" },
-    jobs: { type: "string" },
-    minutes: { type: "string" },
-    threshold: { type: "string" },
-    "media-mib": { type: "string" },
-    "settle-seconds": { type: "string" },
-    port: { type: "string" },
-    "emulator-port": { type: "string" },
-    "state-dir": { type: "string" },
-    keep: { type: "boolean", default: false },
-    json: { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
-  },
-  strict: true,
-});
+const usage = "usage: npm run chaos -- [--kills N] [--seed S] [--jobs N] [--minutes M] [--threshold PERCENT] [--media-mib LOW-HIGH] [--settle-seconds N] [--port P] [--emulator-port P] [--state-dir DIR] [--keep] [--json]";
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      kills: { type: "string" },
+      seed: { type: "string" },
+      jobs: { type: "string" },
+      minutes: { type: "string" },
+      threshold: { type: "string" },
+      "media-mib": { type: "string" },
+      "settle-seconds": { type: "string" },
+      port: { type: "string" },
+      "emulator-port": { type: "string" },
+      "state-dir": { type: "string" },
+      keep: { type: "boolean", default: false },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+    strict: true,
+  });
+} catch (error) {
+  console.error(`${error.message}\n${usage}`);
+  process.exit(2);
+}
+const { values } = parsed;
 
 if (values.help) {
-  console.log("usage: npm run chaos -- [--kills N] [--seed S] [--jobs N] [--minutes M] [--threshold PERCENT] [--media-mib LOW-HIGH] [--settle-seconds N] [--port P] [--emulator-port P] [--state-dir DIR] [--keep] [--json]");
+  console.log(usage);
   process.exit(0);
 }
 
@@ -83,8 +91,20 @@ if (values["media-mib"] !== undefined) {
 for (const key of Object.keys(options)) if (options[key] === undefined) delete options[key];
 
 process.chdir(repositoryRoot); // wrangler.toml and emulator/ are read relative to it
-const settings = { ...chaosDefaults, ...options };
-const command = `npm run chaos -- --kills ${settings.kills} --seed ${settings.seed} --jobs ${settings.jobs} --minutes ${settings.minutes}${settings.threshold !== chaosDefaults.threshold ? ` --threshold ${settings.threshold * 100}` : ""}`;
+// The command that replays this run's plan: the flags given (not where its state went), with the seed.
+const replayed = [];
+for (let at = 2; at < process.argv.length; at++) {
+  const flag = process.argv[at];
+  if (flag === "--json" || flag === "--keep") continue;
+  if (flag === "--state-dir") {
+    at++;
+    continue;
+  }
+  if (flag.startsWith("--state-dir=")) continue;
+  replayed.push(flag);
+}
+if (values.seed === undefined) replayed.push("--seed", String(chaosDefaults.seed));
+const command = `npm run chaos -- ${replayed.join(" ")}`;
 const report = await runChaos(options, { progress: (line) => process.stderr.write(`[chaos] ${line}\n`) });
 report.command = command;
 console.log(values.json ? JSON.stringify(report, null, 2) : `${formatReport(report)}\n\nreproduce: ${command}`);

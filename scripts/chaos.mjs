@@ -11,14 +11,15 @@
  *
  * Flags: --kills N, --seed S, --jobs N (submits over the run), --minutes M (cap on the kill
  * phase), --threshold P (orphan and multi-task rate allowed, percent; default 2),
- * --media-mib LOW-HIGH (video output sizes; default 1-4), --settle-seconds N, --port P,
+ * --media-mib LOW-HIGH (video output sizes; default 1-4), --slow-creates PERCENT (of providers
+ * answering creates after 1.2–5 s in each stretch; default 35), --settle-seconds N, --port P,
  * --emulator-port P, --state-dir DIR (kept), --keep, --json.
  */
 import { parseArgs } from "node:util";
 import { formatReport } from "./chaos/chaos-report.mjs";
 import { chaosDefaults, repositoryRoot, runChaos } from "./chaos/run-chaos.mjs";
 
-const usage = "usage: npm run chaos -- [--kills N] [--seed S] [--jobs N] [--minutes M] [--threshold PERCENT] [--media-mib LOW-HIGH] [--settle-seconds N] [--port P] [--emulator-port P] [--state-dir DIR] [--keep] [--json]";
+const usage = "usage: npm run chaos -- [--kills N] [--seed S] [--jobs N] [--minutes M] [--threshold PERCENT] [--media-mib LOW-HIGH] [--slow-creates PERCENT] [--settle-seconds N] [--port P] [--emulator-port P] [--state-dir DIR] [--keep] [--json]";
 let parsed;
 try {
   parsed = parseArgs({
@@ -29,6 +30,7 @@ try {
       minutes: { type: "string" },
       threshold: { type: "string" },
       "media-mib": { type: "string" },
+      "slow-creates": { type: "string" },
       "settle-seconds": { type: "string" },
       port: { type: "string" },
       "emulator-port": { type: "string" },
@@ -61,6 +63,17 @@ function whole(name, min, max) {
   return number;
 }
 
+/** A percentage flag as a fraction (0–1), or exit 2 naming it. */
+function fraction(name) {
+  if (values[name] === undefined) return undefined;
+  const percent = Number(values[name]);
+  if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
+    console.error(`--${name} must be a percentage from 0 to 100`);
+    process.exit(2);
+  }
+  return percent / 100;
+}
+
 const options = {
   kills: whole("kills", 1, 1000),
   seed: whole("seed", 0, 2 ** 32 - 1),
@@ -69,17 +82,11 @@ const options = {
   settleSeconds: whole("settle-seconds", 10, 3600),
   port: whole("port", 1, 65535),
   emulatorPort: whole("emulator-port", 1, 65535),
+  threshold: fraction("threshold"),
+  slowCreateRate: fraction("slow-creates"),
   stateDir: values["state-dir"],
   keep: values.keep,
 };
-if (values.threshold !== undefined) {
-  const percent = Number(values.threshold);
-  if (!Number.isFinite(percent) || percent < 0 || percent > 100) {
-    console.error("--threshold must be a percentage from 0 to 100");
-    process.exit(2);
-  }
-  options.threshold = percent / 100;
-}
 if (values["media-mib"] !== undefined) {
   const match = /^(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?))?$/.exec(values["media-mib"]);
   if (!match || Number(match[2] ?? match[1]) < Number(match[1])) {

@@ -118,7 +118,16 @@ export function auditChaos({ outcomes, views, listed, downloads, tasks, creates,
   //    provider whose create's outcome is unknown (possibly billed, and visible as such):
   //    the gateway knows the task may exist. One that no attempt accounts for is a task the
   //    gateway lost track of.
-  const orphans = tasks.filter((task) => !owner.has(key(task))).map((task) => ({ provider: task.provider, id: task.id, status: task.status, job: madeFor(task), key: task.idempotency_key ?? null }));
+  const orphans = tasks.filter((task) => !owner.has(key(task))).map((task) => ({
+    provider: task.provider,
+    id: task.id,
+    status: task.status,
+    created_at: new Date(task.created_at).toISOString(),
+    job: madeFor(task),
+    key: task.idempotency_key ?? null,
+    // Why no callback adopted it: none sent (poll-only provider), or every try failed.
+    callbacks: (task.callbacks ?? []).map((callback) => ({ at: new Date(callback.at).toISOString(), kind: callback.kind, attempt: callback.attempt, status: callback.status, error: callback.error ?? null })),
+  }));
   const unknownAttempts = new Map();
   for (const { job } of state.jobs) {
     for (const attempt of job.attempts) {
@@ -185,6 +194,11 @@ export function auditChaos({ outcomes, views, listed, downloads, tasks, creates,
   const referenced = new Set(state.jobs.flatMap(({ job }) => [...job.outputs, ...(job.copy?.done ?? [])].map((output) => output.key)));
   const unreferenced = state.objects.filter((object) => object.key.startsWith("outputs/") && !referenced.has(object.key)).map((object) => object.key);
 
+  // Acknowledged work a crash made fail: every create's answer lost, the attempts spent. Worst
+  // when the job knows of a task its provider completed (paid for, not delivered).
+  const failedByLostCreates = state.jobs.filter(({ job }) => job.status === "failed" && job.error?.message?.includes("answer never arrived")).map(({ job }) => job.id);
+  const failedHoldingResult = state.jobs.filter(({ job }) => job.status === "failed" && job.attempts.some((attempt) => attempt.billed)).map(({ job }) => job.id);
+
   const statuses = {};
   const failures = {};
   for (const { job } of state.jobs) {
@@ -211,6 +225,8 @@ export function auditChaos({ outcomes, views, listed, downloads, tasks, creates,
     { name: "jobs with >1 upstream task (any key)", value: share(multiAny.length, state.jobs.length), ids: multiAny },
     { name: `orphans by provider: ${Object.entries(orphansByProvider).map(([provider, count]) => `${provider} ${count}`).join(", ") || "none"}`, value: null },
     { name: "jobs whose provider made 2 tasks for 1 key it received", value: share(keyIgnored.length, state.jobs.length), ids: keyIgnored },
+    { name: "jobs failed because every create's answer was lost", value: share(failedByLostCreates.length, state.jobs.length), ids: failedByLostCreates },
+    { name: "failed jobs holding a task their provider completed", value: share(failedHoldingResult.length, state.jobs.length), ids: failedHoldingResult },
     { name: "completed upstream tasks no output came from", value: share(billedUnused, tasks.filter((task) => task.status === "completed").length) },
     { name: "jobs missing from their tenant index", value: share(jobsNotIndexed.length, state.jobs.length), ids: jobsNotIndexed },
     { name: "index entries with a stale status (the sweep repairs)", value: share(stale.length, Object.values(state.index).flat().length), ids: stale.map((entry) => entry.id) },
@@ -246,6 +262,6 @@ export function auditChaos({ outcomes, views, listed, downloads, tasks, creates,
       outputs_checked: outputsChecked,
       outputs_unchecked: outputsUnchecked,
     },
-    details: { lost, duplicateRequests, unsettled, differing, orphans, unaccounted, orphansByProvider, multiAny, multiSameKey, keyIgnored, tasksOfMultiTaskJobs: Object.fromEntries(multiAny.map((id) => [id, tasksOfJob.get(id).map((task) => ({ provider: task.provider, id: task.id, status: task.status, created_at: new Date(task.created_at).toISOString(), key: task.idempotency_key ?? keyOfTask.get(key(task)) ?? null, owned: owner.has(key(task)) }))])), ackedNotListed, ghosts, stale, unreferenced, openUploads: state.openUploads },
+    details: { lost, duplicateRequests, unsettled, differing, failedByLostCreates, failedHoldingResult, orphans, unaccounted, orphansByProvider, multiAny, multiSameKey, keyIgnored, tasksOfMultiTaskJobs: Object.fromEntries(multiAny.map((id) => [id, tasksOfJob.get(id).map((task) => ({ provider: task.provider, id: task.id, status: task.status, created_at: new Date(task.created_at).toISOString(), key: task.idempotency_key ?? keyOfTask.get(key(task)) ?? null, owned: owner.has(key(task)) }))])), ackedNotListed, ghosts, stale, unreferenced, openUploads: state.openUploads },
   };
 }

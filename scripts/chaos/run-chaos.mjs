@@ -246,7 +246,9 @@ export async function runChaos(input = {}, { progress = () => {} } = {}) {
       const number = entry.job.metadata?.chaos;
       return { ...entry, creates_received: creates.filter((create) => create.request === number), client: outcomes.filter((outcome) => String(outcome.number) === number) };
     };
-    const flagged = [...new Set(audit.goals.filter((goal) => !goal.ok).flatMap((goal) => goal.ids))].slice(0, 20);
+    // The first few jobs each broken goal and each reported finding names.
+    const named = [...audit.goals.filter((goal) => !goal.ok), ...audit.notes].flatMap((entry) => (entry.ids ?? []).filter((id) => id.startsWith("job_")).slice(0, 5));
+    const flagged = [...new Set(named)].slice(0, 60);
     const report = {
       command: null,
       options,
@@ -258,7 +260,7 @@ export async function runChaos(input = {}, { progress = () => {} } = {}) {
       downloaded_mib: Math.round((downloadedBytes / 2 ** 20) * 10) / 10,
       ...audit,
       kill_log: kills,
-      // The record and event log of every job a broken goal names (the first 20).
+      // The record, event log, client outcomes and received creates of the jobs named above.
       flagged_jobs: flagged.map(evidenceOf),
       creates_received: creates.length,
     };

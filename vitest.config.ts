@@ -20,6 +20,9 @@ const nodeTests = ["test/node/**/*.test.ts", "test/browser/**/*.test.ts"];
  */
 export default defineConfig({
   test: {
+    // Runtime messages that tests provoke on purpose are hidden and counted: the filter is
+    // test/expected-logs.ts, which each project's global setup installs in this process.
+    onConsoleLog: (log) => ((globalThis as { wanEdgeIsExpectedLog?: (text: string) => boolean }).wanEdgeIsExpectedLog?.(log) ? false : undefined),
     projects: [
       {
         plugins: [
@@ -43,8 +46,9 @@ export default defineConfig({
         ],
         test: {
           name: "workerd",
-          include: ["test/**/*.test.ts", "src/**/*.test.ts", "emulator/**/*.test.ts"],
+          include: ["test/**/*.test.ts", "src/**/*.test.ts", "emulator/**/*.test.ts", "sdk/client/**/*.test.ts"],
           exclude: [...configDefaults.exclude, ...nodeTests],
+          globalSetup: ["./test/expected-logs.ts"],
           testTimeout: 30_000,
           hookTimeout: 30_000,
         },
@@ -54,6 +58,11 @@ export default defineConfig({
           name: "node",
           environment: "node",
           include: nodeTests,
+          globalSetup: ["./test/expected-logs.ts", "./test/node/prepare-node-tests.ts"],
+          // One test file at a time: each starts a local stack, and a stack being stopped while
+          // another starts beside it can catch wrangler's bundler mid-rebuild (it then prints a
+          // failed build of a folder it just removed). Sequential costs no time on two cores.
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
           sequence: { groupOrder: 1 },

@@ -12,7 +12,7 @@ import { copyToR2 } from "../src/media/copy-to-r2";
 import { sha256Hex } from "./helpers";
 
 const mib = 1024 * 1024;
-const video = (seed: number, totalBytes = 12 * mib): MediaSpec => ({ kind: "video", seed, totalBytes });
+const video = (seed: number, totalBytes = 12 * mib): MediaSpec => ({ kind: "video", seed, totalBytes, width: 1280, height: 720, seconds: 5 });
 
 interface Recorded {
   bucket: R2Bucket;
@@ -76,7 +76,7 @@ describe("copying a provider's output into R2", () => {
   it("stores a whole video of unknown length (multipart) with its size and duration", async () => {
     const spec = video(1);
     const { result, recorded, storedKeys } = await copy(createMediaStream(spec), {});
-    expect(result).toMatchObject({ ok: true, value: { bytes: spec.totalBytes, sha256: await digestMedia(spec), multipart: true, metadata: { width: 64, height: 64, duration_seconds: 1 } } });
+    expect(result).toMatchObject({ ok: true, value: { bytes: spec.totalBytes, sha256: await digestMedia(spec), multipart: true, metadata: { width: 1280, height: 720, duration_seconds: 5 } } });
     expect(recorded.completed).toBe(1);
     expect(storedKeys).toHaveLength(1);
     const stored = await env.MEDIA.get(storedKeys[0]!);
@@ -86,12 +86,12 @@ describe("copying a provider's output into R2", () => {
   it("stores a whole video of known length (piped) with its metadata", async () => {
     const spec = video(2, 3 * mib);
     const { result, storedKeys } = await copy(createMediaStream(spec), { "content-length": String(spec.totalBytes) });
-    expect(result).toMatchObject({ ok: true, value: { bytes: spec.totalBytes, multipart: false, metadata: { width: 64, height: 64, duration_seconds: 1 } } });
+    expect(result).toMatchObject({ ok: true, value: { bytes: spec.totalBytes, multipart: false, metadata: { width: 1280, height: 720, duration_seconds: 5 } } });
     expect(storedKeys).toHaveLength(1);
   });
 
   it("stores a whole image with its size", async () => {
-    const spec: MediaSpec = { kind: "image", seed: 5, totalBytes: 0 };
+    const spec: MediaSpec = { kind: "image", seed: 5, totalBytes: 0, width: 16, height: 16, seconds: 0 };
     const { mediaHead } = await import("../emulator/core/media-stream");
     const png = mediaHead(spec);
     const { result } = await copy(new Blob([png]).stream(), {}, "image");

@@ -5,7 +5,7 @@
  */
 import { env } from "cloudflare:workers";
 import { afterEach, describe, expect, it } from "vitest";
-import { emulatorTask, jobStub, resetEmulator, setFaults, submit, waitForJob } from "./helpers";
+import { emulatorTask, image, jobStub, resetEmulator, setFaults, submit, waitForJob } from "./helpers";
 
 afterEach(resetEmulator);
 
@@ -16,10 +16,11 @@ async function copyFailures(id: string): Promise<Array<{ code: string; retryable
 
 describe("whole outputs only", () => {
   it("a completed video shows its width, height and duration, read from the file", async () => {
-    const { json } = await submit();
+    const { json } = await submit({ first_frame: image, resolution: "1080p", duration: 4 }, { provider: "evolink" });
     const job = await waitForJob(json.id);
     expect(job.status).toBe("completed");
-    expect(job.outputs[0]).toMatchObject({ content_type: "video/mp4", width: 64, height: 64, duration_seconds: 1 });
+    // the emulator's file says what was asked for in its own headers (tkhd, mvhd)
+    expect(job.outputs[0]).toMatchObject({ content_type: "video/mp4", width: 1920, height: 1080, duration_seconds: 4 });
   });
 
   it("a download cut halfway without Content-Length is never stored; the retry completes with the provider's file", async () => {

@@ -130,9 +130,7 @@ export class JobObject extends DurableObject<Env> {
   }
 
   /** Resolves once the pass working on the job, if any, is over (for tests and debugging). */
-  async settled(): Promise<void> {
-    await this.running;
-  }
+  async settled(): Promise<void> { await this.running; }
 
   /** The event log (for tests and debugging). */
   async events(tenant: string) {
@@ -163,8 +161,7 @@ export class JobObject extends DurableObject<Env> {
     await cleanUpMedia(this.env.MEDIA, this.job!);
     // The upstream cancels are sent before the answer (a pass may be busy with a create).
     const effects = new JobEffects(this.env, this.config, this.now);
-    for (const [index, attempt] of this.job!.attempts.entries()) {
-      if (!attempt.cancel_due) continue;
+    for (const index of this.job!.attempts.flatMap((attempt, at) => (attempt.cancel_due ? [at] : []))) {
       const done = await effects.perform(this.job!, { kind: "cancel_upstream", index }, this.copyAbort.signal);
       if (done) this.apply(done.event, done.detail);
     }

@@ -132,13 +132,13 @@ export interface JobRecord {
  * failover ones included; `possibly_billed_attempts` are tasks whose fate is unknown (a lost
  * create answer, an abandoned task still running).
  */
-export interface JobUsage {
+export type JobUsage = {
   billed_seconds: number | null;
   images: number | null;
   estimated_cost_usd: number | null;
   billed_attempts: number;
   possibly_billed_attempts: number;
-}
+};
 
 export const modelIds = ["wan2.7-i2v", "wan2.7-image-pro"] as const;
 export type ModelId = (typeof modelIds)[number];

@@ -6,7 +6,8 @@
  * events. `UpstreamOps` is the provider spec's view for one model (provider-registry).
  */
 import type { Config, Env } from "../env";
-import { upstreamFetch } from "../env";
+import { isLoopbackHost, upstreamFetch } from "../env";
+import { publicHostProblem } from "../media/url-policy";
 import { callbackToken } from "../lib/tokens";
 import type { AdapterContext, ModelRequest, ProviderId, UpstreamError } from "../providers/provider-adapter";
 import type { ModelOperations } from "../providers/provider-registry";
@@ -98,6 +99,19 @@ export async function startCreate(job: JobRecord, deps: UpstreamDeps): Promise<J
 }
 
 /**
+ * Whether `provider` can call this gateway back. A gateway on a laptop (a loopback or private
+ * `PUBLIC_BASE_URL`) is reachable only from the emulator: a real provider is sent no callback
+ * URL (they refuse non-public ones, which would turn into a refused create) and the job polls.
+ */
+export function callbacksReach(config: Pick<Config, "publicBaseUrl" | "providers" | "emulatorOrigin">, provider: ProviderId): boolean {
+  if (publicHostProblem(new URL(config.publicBaseUrl)) === null) return true;
+  const base = config.providers[provider]?.baseUrl;
+  if (!base) return false;
+  const origin = new URL(base);
+  return origin.origin === config.emulatorOrigin || isLoopbackHost(origin.hostname);
+}
+
+/**
  * Whether a failed create may still have made a task: no answer at all (a timeout, a dropped
  * connection), a gateway timeout, the provider saying so (EvoLink `paid_outcome_unknown`), or
  * a 2xx answer we could not read. Never treated as a refusal.
@@ -118,7 +132,7 @@ export async function sendCreate(job: JobRecord, index: number, deps: UpstreamDe
   const provider = attempt.provider;
   const ops = mustOps(job.model, provider);
   const breakers = breakerClient(deps.env.BREAKERS, deps.now);
-  const callbackUrl = ops.callbacks ? `${deps.config.publicBaseUrl}/callbacks/${provider}/${job.id}/${await callbackToken(deps.config.serverSecret, job.id)}` : null;
+  const callbackUrl = ops.callbacks && callbacksReach(deps.config, provider) ? `${deps.config.publicBaseUrl}/callbacks/${provider}/${job.id}/${await callbackToken(deps.config.serverSecret, job.id)}` : null;
   const result = await ops.submit(modelRequest(job), { callbackUrl, idempotencyKey: attempt.idempotency_key ?? `${job.id}.${index + 1}` }, { ...adapterContext(deps, provider), timeoutMs: createTimeoutMs });
   // The breaker tracks the provider's health: a request it rightly refused is not its fault.
   const healthy = result.ok || result.error.kind === "rejected" || result.error.kind === "content_policy";

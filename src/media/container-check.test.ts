@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
-import { SAMPLE_MP4, SAMPLE_PNG } from "../../emulator/core/media-assets";
-import { mediaHead } from "../../emulator/core/media-stream";
+import { mediaHead, naturalMedia } from "../../emulator/core/media-stream";
+
+// The emulator's generated outputs: a real 1-second 64×64 MP4 (H.264) and a 16×16 PNG.
+const SAMPLE_MP4 = naturalMedia({ kind: "video", seed: 1, width: 64, height: 64, seconds: 1 });
+const SAMPLE_PNG = naturalMedia({ kind: "image", seed: 1, width: 16, height: 16, seconds: 0 });
 import type { ContainerVerdict } from "./container-check";
 import { containerCheck } from "./container-check";
 
@@ -129,11 +132,12 @@ describe("MP4 whole-file check", () => {
   });
 
   it("accepts the emulator's padded outputs (a free box, 64-bit when over 4 GiB)", () => {
-    const head = mediaHead({ kind: "video", seed: 1, totalBytes: SAMPLE_MP4.length + 1000 });
+    const spec = { kind: "video" as const, seed: 1, width: 1280, height: 720, seconds: 5 };
+    const head = mediaHead({ ...spec, totalBytes: naturalMedia(spec).length + 1000 });
     const check = containerCheck("video/mp4", null)!;
     check.push(head);
     check.push(new Uint8Array(1000 - 8));
-    expect(check.finish()).toMatchObject({ ok: true, metadata: { width: 64 } });
+    expect(check.finish()).toMatchObject({ ok: true, metadata: { width: 1280, height: 720, duration_seconds: 5 } });
   });
 });
 

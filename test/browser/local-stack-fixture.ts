@@ -1,9 +1,9 @@
 /**
  * A fresh local stack (gateway + emulator, `scripts/local-stack.mjs`) on free ports with
  * its own temporary state — for Node tests that talk to it as a client would (the OpenAI
- * SDK test) — and with Debian's Chromium, for tests that drive the pages.
+ * SDK test) — and with Chromium (`./chromium-path.ts`: the system's, or the packaged one),
+ * for tests that drive the pages.
  */
-import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -11,8 +11,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { chromium } from "playwright-core";
 import { startLocalStack } from "../../scripts/local-stack.mjs";
-
-export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { resolveChromium } from "./chromium-path";
 
 /**
  * Flags for a closed network (see the machine notes): without the background-networking
@@ -21,7 +20,7 @@ export const chromiumPath = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const chromiumFlags = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
 
 /** `count` distinct free TCP ports on loopback (held open together, so they differ). */
-async function freePorts(count: number): Promise<number[]> {
+export async function freePorts(count: number): Promise<number[]> {
   const servers = await Promise.all(
     Array.from({ length: count }, () => new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
       const server = createServer();
@@ -44,13 +43,16 @@ export interface BrowserStack extends TestStack {
   browser: Browser;
 }
 
-/** Starts the stack on free ports with a fresh state; `stop()` ends it and deletes the state. */
-export async function startTestStack(): Promise<TestStack> {
+/**
+ * Starts the stack on free ports with a fresh state; `stop()` ends it and deletes the state.
+ * `realProviders` send those providers to another upstream instead of the emulator.
+ */
+export async function startTestStack(options: { realProviders?: Array<{ id: string; baseUrl: string; apiKey: string }> } = {}): Promise<TestStack> {
   const persist = await mkdtemp(join(tmpdir(), "wan-edge-test-"));
   const [gatewayPort, emulatorPort] = await freePorts(2);
   let stack: Awaited<ReturnType<typeof startLocalStack>>;
   try {
-    stack = await startLocalStack({ gatewayPort, emulatorPort, persist });
+    stack = await startLocalStack({ gatewayPort, emulatorPort, persist, ...options });
   } catch (error) {
     await rm(persist, { recursive: true, force: true });
     throw error;
@@ -67,13 +69,12 @@ export async function startTestStack(): Promise<TestStack> {
 
 /** Starts the stack and the browser; `stop()` ends both and deletes the state. */
 export async function startBrowserStack(): Promise<BrowserStack> {
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}: install it with \`apt-get install -y chromium\` (.ci/run does), or set CHROMIUM_PATH.`);
-  }
+  const binary = await resolveChromium();
+  console.info(`Chromium: ${binary.path} (${binary.source})`);
   const stack = await startTestStack();
   let browser: Browser;
   try {
-    browser = await chromium.launch({ executablePath: chromiumPath, headless: true, args: chromiumFlags });
+    browser = await chromium.launch({ executablePath: binary.path, headless: true, args: chromiumFlags });
   } catch (error) {
     await stack.stop();
     throw error;

@@ -66,9 +66,26 @@ export async function submit(gatewayUrl, request, { patienceMs, random }) {
       continue;
     }
     outcome.httpStatus = response.status;
-    const text = await response.text().catch(() => "");
+    const text = await response.text().catch(() => null);
+    let job = null;
+    try {
+      job = response.ok && text !== null ? JSON.parse(text) : null;
+    } catch {
+      job = null;
+    }
+    if (response.ok && job === null) {
+      // The status arrived, the body did not (the gateway died mid-answer): the client never
+      // learned the job, exactly as after a connection error.
+      outcome.connectionErrors++;
+      outcome.error = "answer cut";
+      if (!request.idempotencyKey || Date.now() - began > patienceMs) {
+        outcome.httpStatus = null;
+        return outcome;
+      }
+      await sleep(random.between(300, 1500));
+      continue;
+    }
     if (response.ok) {
-      const job = JSON.parse(text);
       outcome.id = job.id;
       outcome.status = job.status;
       outcome.replayed = response.headers.get("idempotent-replayed") === "true";
@@ -76,7 +93,7 @@ export async function submit(gatewayUrl, request, { patienceMs, random }) {
       outcome.error = null;
       return outcome;
     }
-    outcome.error = text.slice(0, 300);
+    outcome.error = (text ?? "").slice(0, 300);
     // A keyed client retries what an SDK retries (5xx, 429); anything else is the answer.
     const retryable = response.status >= 500 || response.status === 429;
     if (!request.idempotencyKey || !retryable || Date.now() - began > patienceMs) return outcome;

@@ -55,6 +55,16 @@ export class GatewaySupervisor {
     });
     this.child = child;
     this.starts++;
+    // The group outlives this process unless killed: if the run itself dies, take it along.
+    const orphaned = () => {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    };
+    process.once("exit", orphaned);
+    child.once("exit", () => process.removeListener("exit", orphaned));
     return new Promise((resolve, reject) => {
       let output = "";
       const timer = setTimeout(() => reject(new Error(`gateway did not start within ${timeoutMs} ms (see ${logFile})`)), timeoutMs);

@@ -178,10 +178,12 @@ export async function runChaos(input = {}, { progress = () => {} } = {}) {
         bursts.push(sleep(offset).then(() => {
           for (const request of requests) {
             const own = seededRandom((options.seed * 7919 + request.number) >>> 0);
-            const sending = submit(gateway.url, request, { patienceMs: options.patienceSeconds * 1000, random: own }).then((outcome) => {
-              outcomes.push(outcome);
-              submitting.delete(sending);
-            });
+            const sending = submit(gateway.url, request, { patienceMs: options.patienceSeconds * 1000, random: own })
+              .catch((error) => ({ number: request.number, tenant: request.tenant.name, keyed: request.idempotencyKey !== null, key: request.idempotencyKey, id: null, httpStatus: null, error: `client failed: ${error}` }))
+              .then((outcome) => {
+                outcomes.push(outcome);
+                submitting.delete(sending);
+              });
             submitting.add(sending);
           }
         }));

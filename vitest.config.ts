@@ -1,6 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { kCurrentWorker } from "miniflare";
 import { configDefaults, defineConfig } from "vitest/config";
+import { developmentSecrets } from "./scripts/development-secrets.mjs";
 
 /** Tests that need Node rather than workerd: a JSON Schema compiler (code generation) and a browser. */
 const nodeTests = ["test/node/**/*.test.ts", "test/browser/**/*.test.ts"];
@@ -31,6 +32,7 @@ export default defineConfig({
             wrangler: { configPath: "./wrangler.toml" },
             miniflare: {
               bindings: {
+                ...developmentSecrets,
                 PUBLIC_BASE_URL: "http://gateway.test",
                 EMULATOR_URL: "http://emulator.test",
                 ...Object.fromEntries(

@@ -20,6 +20,7 @@ import { createServer } from "node:net";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { unstable_startWorker } from "wrangler";
+import { developmentSecrets } from "./development-secrets.mjs";
 import { vendorDocsUi } from "./vendor-docs-ui.mjs";
 
 // There is no network here to fetch the real `request.cf` object from; use the placeholder
@@ -83,16 +84,13 @@ export async function startLocalStack(options = {}) {
   // also reads) holds half a pair: a real key is never sent to the emulator.
   const real = options.realProviders ?? [];
   const realIds = new Set(real.map(({ id }) => id));
-  const toml = readFileSync("wrangler.toml", "utf8");
-  const placeholderKeys = providers
-    .filter((id) => !realIds.has(id))
-    .map((id) => [`${id.toUpperCase()}_API_KEY`, new RegExp(`^${id.toUpperCase()}_API_KEY\\s*=\\s*"([^"]*)"`, "m").exec(toml)?.[1]])
-    .filter(([, value]) => value !== undefined);
+  const realKeys = new Set([...realIds].map((id) => `${id.toUpperCase()}_API_KEY`));
+  const placeholderKeys = Object.entries(developmentSecrets).filter(([name]) => !realKeys.has(name));
   const bindings = {
     PUBLIC_BASE_URL: text(gatewayUrl),
     EMULATOR_URL: text(emulatorUrl),
     ...Object.fromEntries(providers.map((id) => [`${id.toUpperCase()}_BASE_URL`, text(`${emulatorUrl}/${id}`)])),
-    ...Object.fromEntries(placeholderKeys.map(([name, value]) => [name, text(value)])),
+    ...Object.fromEntries(placeholderKeys.map(([name, value]) => [name, secret(value)])),
     ...Object.fromEntries(real.flatMap(({ id, baseUrl, apiKey }) => [[`${id.toUpperCase()}_BASE_URL`, text(baseUrl)], [`${id.toUpperCase()}_API_KEY`, secret(apiKey)]])),
     ...Object.fromEntries(Object.entries(options.vars ?? {}).map(([name, value]) => [name, text(value)])),
     ...options.bindings,

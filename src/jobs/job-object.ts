@@ -13,6 +13,7 @@
 import { DurableObject } from "cloudflare:workers";
 import type { Config, Env } from "../env";
 import { loadConfig } from "../env";
+import { waitAtMost } from "../lib/wait-at-most";
 import type { ProviderId } from "../providers/provider-adapter";
 import { DeliveryStore } from "../webhooks/delivery-store";
 import { webhookEventTypeFor } from "../webhooks/webhook-event";
@@ -43,6 +44,8 @@ export class JobObject extends DurableObject<Env> {
   private again = false;
   private copyAbort = new AbortController();
   private readonly waiters = new Waiters();
+  /** Streams and waiters hear of changes in order, each after the listing has its status. */
+  private telling: Promise<void> = Promise.resolve();
   private streams: JobStreamHub | null = null;
   /** Media clean-up owed by this instance's start (a copy the last instance left half done). */
   private recovering = false;
@@ -104,10 +107,7 @@ export class JobObject extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(this.now() + 1_000);
     // Listed from committed state (the output gate holds the call until the commit is durable).
     await listJob(this.env, record).catch(() => console.error("tenant index write failed"));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.config.submitAnswerMs)));
-    await Promise.race([this.runDue(), budget]);
-    clearTimeout(timer);
+    await waitAtMost(this.runDue(), this.config.submitAnswerMs);
     return { job: this.viewOf(this.job!), replayed: false, mismatch: false };
   }
 
@@ -118,9 +118,7 @@ export class JobObject extends DurableObject<Env> {
   }
 
   /** The job's status for its tenant index (a sweep checks listed statuses against it). */
-  async status(): Promise<{ status: JobRecord["status"]; updated_at: string } | null> {
-    return this.job ? { status: this.job.status, updated_at: this.job.updated_at } : null;
-  }
+  async status(): Promise<Pick<JobRecord, "status" | "updated_at"> | null> { return this.job && { status: this.job.status, updated_at: this.job.updated_at }; }
 
   /** Resolves with the job once it is terminal, or after `timeoutMs` with it as it is. */
   async waitForTerminal(tenant: string, timeoutMs: number): Promise<JobView | null> {
@@ -133,9 +131,7 @@ export class JobObject extends DurableObject<Env> {
   async settled(): Promise<void> { await this.running; }
 
   /** The event log (for tests and debugging). */
-  async events(tenant: string) {
-    return this.owned(tenant) ? this.store.events() : null;
-  }
+  async events(tenant: string) { return this.owned(tenant) ? this.store.events() : null; }
 
   /**
    * A provider callback arrived for this job. The body is never trusted: it only makes the
@@ -216,12 +212,16 @@ export class JobObject extends DurableObject<Env> {
     // Built only when someone needs it (a stream, a webhook event): most changes have neither.
     let view: JobView | undefined;
     const viewNow = () => (view ??= this.viewOf(after));
-    if (this.streams) this.streams.publish(viewNow(), terminal);
-    if (terminal) this.waiters.wakeAll();
-    if (after.status === before.status) return;
-    // The listing follows the committed state; stale updates are ignored there.
-    this.ctx.waitUntil(listJob(this.env, after).catch(() => {}));
-    const type = webhookEventTypeFor(after.status);
+    const moved = after.status !== before.status;
+    // The listing follows the committed state (stale updates are ignored there); a stream or a
+    // waiter hears of a new status only once the listing has it, so a list right after shows it.
+    const listed = moved ? listJob(this.env, after).catch(() => {}) : null;
+    if (listed) this.ctx.waitUntil(listed);
+    this.telling = this.telling.then(() => listed).then(() => {
+      if (this.streams) this.streams.publish(viewNow(), terminal);
+      if (terminal) this.waiters.wakeAll();
+    });
+    const type = moved ? webhookEventTypeFor(after.status) : null;
     // job.completed is only ever queued here, after the outputs are in R2.
     if (type && after.webhook) this.outbox.enqueue(after, type, viewNow(), this.now(), terminal);
   }

@@ -11,6 +11,7 @@ async function productionEnv(overrides: Partial<Env> = {}): Promise<Env> {
     JOBS: {} as Env["JOBS"],
     BREAKERS: {} as Env["BREAKERS"],
     TENANTS: {} as Env["TENANTS"],
+    UPLOADS: {} as Env["UPLOADS"],
     ACCOUNTS: {} as Env["ACCOUNTS"],
     KEYS: {} as Env["KEYS"],
     DIRECTORY: {} as Env["DIRECTORY"],

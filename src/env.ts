@@ -7,6 +7,7 @@
  */
 import type { JobObject } from "./jobs/job-object";
 import type { TenantIndex } from "./jobs/tenant-index";
+import type { UploadObject } from "./uploads/upload-object";
 import type { ProviderBreaker } from "./routing/circuit-breaker";
 import type { PriceBook } from "./billing/price-book";
 import { parsePriceBook } from "./billing/price-book";
@@ -31,6 +32,10 @@ export interface Env {
   BREAKER_COOLDOWN_SECONDS?: string;
   BREAKERS: DurableObjectNamespace<ProviderBreaker>;
   TENANTS: DurableObjectNamespace<TenantIndex>;
+  /** One Durable Object per upload: its expiry and the jobs that keep it. */
+  UPLOADS: DurableObjectNamespace<UploadObject>;
+  /** Cloudflare Images: WebP thumbnails of image outputs and video posters (absent: none are made). */
+  IMAGES?: ImagesBinding;
   /** One per tenant: settings, budget, cost ledger, limits and the admission queue. */
   ACCOUNTS: DurableObjectNamespace<TenantAccount>;
   /** One per API key made through the admin API (by key id): its hash, tenant and state. */
@@ -64,6 +69,15 @@ export interface Config {
   providers: Partial<Record<ProviderId, ProviderConfig>>;
   /** Preferred provider order for `provider: "auto"` (PROVIDER_ORDER); the rest follow by price. */
   providerOrder: ProviderId[];
+  /** Days an upload is kept once no job retains it (UPLOAD_RETENTION_DAYS). */
+  uploadRetentionDays: number;
+  /**
+   * Seconds an edge location's cache keeps a media object (MEDIA_EDGE_TTL_SECONDS): the
+   * longest a deleted object can still be served by a location that had it cached.
+   */
+  mediaEdgeTtlSeconds: number;
+  /** Objects larger than this are served from R2 without entering the edge cache (MEDIA_CACHE_MAX_BYTES). */
+  mediaCacheMaxBytes: number;
   /** The price book: PRICES over the built-in prices (billing/price-book). */
   prices: PriceBook;
   /** The admin API's bearer secret (ADMIN_SECRET); null: the admin API is off. */
@@ -205,6 +219,10 @@ function parseConfig(env: Env): Config {
     maxOutputBytes: positiveNumber(env.MAX_OUTPUT_BYTES, 2 * 1024 ** 3, "MAX_OUTPUT_BYTES"),
     providers,
     providerOrder: [...new Set(providerOrder)] as ProviderId[],
+    uploadRetentionDays: positiveNumber(env.UPLOAD_RETENTION_DAYS, 30, "UPLOAD_RETENTION_DAYS"),
+    mediaEdgeTtlSeconds: positiveNumber(env.MEDIA_EDGE_TTL_SECONDS, 300, "MEDIA_EDGE_TTL_SECONDS"),
+    // Cloudflare caches files up to 512 MB on Free, Pro and Business plans (read as 10^6 bytes, the smaller reading).
+    mediaCacheMaxBytes: positiveNumber(env.MEDIA_CACHE_MAX_BYTES, 512_000_000, "MEDIA_CACHE_MAX_BYTES"),
     prices: priced.book,
     adminSecret,
     tenantDefaults: {

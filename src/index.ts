@@ -9,6 +9,7 @@ export { ProviderBreaker } from "./routing/circuit-breaker";
 export { ApiKeyObject } from "./tenants/api-key-object";
 export { TenantAccount } from "./tenants/tenant-account";
 export { TenantDirectory } from "./tenants/tenant-directory";
+export { UploadObject } from "./uploads/upload-object";
 
 const app = createApp();
 export default app;

@@ -226,7 +226,9 @@ describe("live events", () => {
 
   it("numbers every message with the job's sequence, and resumes after Last-Event-ID", async () => {
     const { json } = await submit({ first_frame: image }, { provider: "evolink" });
-    const job = await waitForJob(json.id);
+    await waitForJob(json.id);
+    await jobStub(json.id).settled(); // the settlement and the poster come after `completed`, each a change
+    const job = await getJob(json.id);
     const text = await (await gateway(`/v1/jobs/${json.id}/events`)).text();
     expect(text).toContain(`id: ${job.sequence}\nevent: job\n`);
     // a client that already saw this state is not sent it again

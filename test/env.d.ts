@@ -8,7 +8,7 @@ declare global {
     }
     interface GlobalProps {
       mainModule: typeof import("./worker");
-      durableNamespaces: "JobObject";
+      durableNamespaces: "JobObject" | "UploadObject";
     }
   }
 }

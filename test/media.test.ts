@@ -16,7 +16,8 @@ describe("GET /media/{key}", () => {
     expect(response.headers.get("content-type")).toBe("video/mp4");
     expect(response.headers.get("content-length")).toBe("1000");
     expect(response.headers.get("accept-ranges")).toBe("bytes");
-    expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    // Browsers keep it a year; shared caches (and this location's edge cache) five minutes.
+    expect(response.headers.get("cache-control")).toBe("public, max-age=31536000, s-maxage=300, immutable");
     expect(response.headers.get("etag")).toMatch(/^"[0-9a-f]+"$/);
     expect(new Uint8Array(await response.arrayBuffer())).toEqual(body);
   });

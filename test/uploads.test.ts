@@ -35,6 +35,9 @@ const wav = bytes("RIFF", 236, 0, 0, 0, "WAVE", "fmt ", 16, 0, 0, 0, 1, 0, 1, 0,
 const mp4 = bytes(0, 0, 0, 0x18, "ftypisom", 0, 0, 2, 0, "isomiso2", ...new Array(64).fill(0));
 
 interface Uploaded {
+  id: string;
+  created_at: string;
+  expires_at: string;
   url: string;
   content_type: string;
   bytes: number;
@@ -58,7 +61,21 @@ describe("POST /v1/uploads", () => {
     const response = await upload(png, "image/png");
     expect(response.status).toBe(201);
     const json = (await response.json()) as Uploaded;
-    expect(json).toEqual({ url: expect.stringMatching(/^http:\/\/gateway\.test\/media\/uploads\/[0-9a-f]{16}\/[0-9a-z]{20}\/upload\.png$/), content_type: "image/png", bytes: png.length, sha256: await sha256Hex(png) });
+    expect(json).toEqual({
+      id: expect.stringMatching(/^upl_[0-9a-z]{20}$/),
+      object: "upload",
+      url: expect.stringMatching(/^http:\/\/gateway\.test\/media\/uploads\/[0-9a-f]{16}\/[0-9a-z]{20}\/upload\.png$/),
+      content_type: "image/png",
+      bytes: png.length,
+      sha256: await sha256Hex(png),
+      created_at: expect.any(String),
+      expires_at: expect.any(String),
+      deleted_at: null,
+      expired_at: null,
+    });
+    // The id names the upload's folder; it is kept UPLOAD_RETENTION_DAYS (30) at least.
+    expect(json.url).toContain(`/${json.id.slice(4)}/upload.png`);
+    expect(Date.parse(json.expires_at) - Date.parse(json.created_at)).toBe(30 * 86_400_000);
     expect(response.headers.get("location")).toBe(json.url);
     expect(json.url).not.toContain("/dev/");
 

@@ -3,10 +3,11 @@
  * settles; `GET /v1/usage` totals equal the sum of the jobs' own `usage`; the CSV export is
  * RFC 4180 a spreadsheet opens; storage held in R2 is counted per tenant.
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { ledgerCsvColumns } from "../src/billing/ledger-csv";
 import type { JobJson } from "./helpers";
-import { gateway, getJob, isTerminal } from "./helpers";
+import { gateway, getJob, isTerminal, jobStub } from "./helpers";
 import { eventually, newTenant, parseCsv, postJob, usage, videoBody } from "./tenant-helpers";
 
 function png(): Uint8Array {
@@ -52,10 +53,15 @@ describe("the cost ledger", () => {
     const byModel = await usage(key, "?group_by=model");
     expect(byModel.groups.map((group) => group.key)).toEqual(["wan2.7-i2v", "wan2.7-image-pro"]);
 
-    // R2 storage the tenant holds: its upload and its outputs.
-    const outputBytes = jobs.flatMap((job) => job.outputs).reduce((sum, output) => sum + output.bytes, 0);
-    expect(report.storage.by_kind).toEqual({ output: { bytes: outputBytes, objects: 4 }, upload: { bytes: uploaded.bytes, objects: 1 } });
-    expect(report.storage.bytes).toBe(outputBytes + uploaded.bytes);
+    // R2 storage the tenant holds: its upload, its outputs and their thumbnails and posters
+    // (made after `completed`): everything under each job's prefix.
+    await Promise.all(jobs.map((job) => jobStub(job.id).settled()));
+    const objects = (await Promise.all(jobs.map((job) => env.MEDIA.list({ prefix: `outputs/${job.id}/` })))).flatMap((page) => page.objects);
+    const outputBytes = objects.reduce((sum, object) => sum + object.size, 0);
+    expect(objects.length).toBeGreaterThan(4);
+    const held = await eventually(() => usage(key), (current) => current.storage.by_kind.output?.objects === objects.length);
+    expect(held.storage.by_kind).toEqual({ output: { bytes: outputBytes, objects: objects.length }, upload: { bytes: uploaded.bytes, objects: 1 } });
+    expect(held.storage.bytes).toBe(outputBytes + uploaded.bytes);
 
     // The lines as CSV: RFC 4180, a header row, one record per line, the same money.
     const csvResponse = await gateway("/v1/usage?format=csv", { key });

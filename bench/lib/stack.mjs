@@ -48,7 +48,9 @@ export async function startBenchStack() {
       { tag: "v1", new_sqlite_classes: ["JobObject"] },
       { tag: "v2", new_sqlite_classes: ["ProviderBreaker"] },
       { tag: "v3", new_sqlite_classes: ["TenantIndex"] },
-      { tag: "v4", new_sqlite_classes: ["BenchObject"] },
+      { tag: "v4", new_sqlite_classes: ["TenantAccount", "ApiKeyObject", "TenantDirectory"] },
+      { tag: "v5", new_sqlite_classes: ["UploadObject"] },
+      { tag: "v6", new_sqlite_classes: ["BenchObject"] },
     ],
     // Polls are the backstop; keep them out of the way of the request measurements.
     vars: { POLL_BASE_MS: "60000", POLL_MAX_MS: "60000" },

@@ -80,7 +80,8 @@ export class WanEdgeImageModel implements ImageModelV3 {
       return created.status === "queued" || created.status === "running" ? this.client.jobs.wait(created.id, { signal }) : created;
     });
     if (job.status !== "completed") throw new WanEdgeJobError(job);
-    const bytes = await Promise.all(job.outputs.map((output) => outputBytes(output.url, signal)));
+    // A job just completed has its links (they are absent only once its media are deleted).
+    const bytes = await Promise.all(job.outputs.map((output) => outputBytes(output.url!, signal)));
     return {
       images: bytes,
       warnings,

@@ -19,5 +19,5 @@ export async function fileUrl(client: WanEdgeClient, file: SdkFile, field: strin
   if (!file.mediaType) throw new TypeError(`${field}: a file needs its media type (image/png, audio/mpeg, video/mp4, …)`);
   const bytes = typeof file.data === "string" ? base64Bytes(file.data) : file.data;
   const upload = await client.uploads.create(bytes, { contentType: file.mediaType, signal });
-  return upload.url;
+  return upload.url!; // an upload just made has its link (absent only once deleted)
 }

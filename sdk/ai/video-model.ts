@@ -88,7 +88,7 @@ export class WanEdgeVideoModel implements VideoModelV3 {
     });
     if (job.status !== "completed") throw new WanEdgeJobError(job);
     return {
-      videos: await Promise.all(job.outputs.map(async (output) => ({ type: "binary" as const, data: await outputBytes(output.url, signal), mediaType: output.content_type }))),
+      videos: await Promise.all(job.outputs.map(async (output) => ({ type: "binary" as const, data: await outputBytes(output.url!, signal), mediaType: output.content_type }))),
       warnings,
       providerMetadata: {
         "wan-edge": { jobId: job.id, provider: job.provider, usage: job.usage, videos: job.outputs.map(({ url, sha256, bytes }) => ({ url, sha256, bytes })) },

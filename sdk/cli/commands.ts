@@ -102,6 +102,7 @@ async function submitAndFollow(context: Context, request: JobRequest, options: {
 async function finish(context: Context, job: Job, out: string | undefined): Promise<number> {
   if (job.status === "completed" && out) {
     for (const output of job.outputs) {
+      if (!output.url) continue; // its media were deleted or expired
       const path = await outputPath(out, job.id, output, job.outputs.length);
       const bytes = await download(output.url, path, context.signal);
       if (!context.json) context.err(`saved ${path} (${bytes} bytes)`);
@@ -115,7 +116,7 @@ async function finish(context: Context, job: Job, out: string | undefined): Prom
 export function printJob(context: Context, job: Job): void {
   if (context.json) return context.out(JSON.stringify(job, null, 2));
   if (job.status === "completed") {
-    for (const output of job.outputs) context.out(output.url);
+    for (const output of job.outputs) context.out(output.url ?? `(output ${output.index}: media deleted)`);
     return;
   }
   if (job.status === "failed" || job.status === "canceled") {

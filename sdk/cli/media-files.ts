@@ -43,7 +43,7 @@ export async function inputUrl(client: WanEdgeClient, flag: string, value: strin
   }
   const upload = await client.uploads.create(bytes, { contentType, signal });
   log(`uploaded ${value} (${upload.bytes} bytes) → ${upload.url}`);
-  return upload.url;
+  return upload.url!; // an upload just made has its link (absent only once deleted)
 }
 
 /** Where `--out` puts output `index` of `count`: the file itself, or a file in a folder. */

@@ -14,6 +14,12 @@ import { extensionOf } from "../media/signatures";
 import { fetchableUrlProblem } from "../media/url-policy";
 import type { JobEvent } from "./job-machine";
 import type { JobOutput, JobRecord } from "./job-types";
+import { mediaPolicyOf } from "./job-types";
+
+/** What every stored object of the job carries: its access, enforced by the media route. */
+export function mediaMetadataOf(job: Pick<JobRecord, "media">): Record<string, string> {
+  return { access: mediaPolicyOf(job).access };
+}
 
 export interface CopyDeps {
   env: Env;
@@ -48,6 +54,7 @@ export async function copyNextOutput(job: JobRecord, deps: CopyDeps): Promise<{ 
     keyFor: (contentType) => `outputs/${job.id}/${randomToken(20)}/${index}.${extensionOf(contentType)}`,
     urlProblem: (candidate) => fetchableUrlProblem(candidate, deps.config),
     onMultipart: deps.onMultipart,
+    customMetadata: mediaMetadataOf(job),
   });
   if (!result.ok) return { event: { type: "copy_failed", error: result.error }, detail: { index, ...result.error } };
   const { key, bytes, sha256, contentType, peakBufferedBytes, multipart, metadata } = result.value;

@@ -1,7 +1,8 @@
 /**
  * @module jobs/job-effects — the job's work with the outside world (creates, reads, cancels
- * upstream; copies into R2) behind one narrow call: `perform(job, work)` does the due work
- * and returns the machine event it produced, without touching the job's storage.
+ * upstream; copies into R2; thumbnails, posters and the removal of its media) behind one
+ * narrow call: `perform(job, work)` does the due work and returns the machine event it
+ * produced, without touching the job's storage.
  *
  * The job object (job-object.ts) applies what comes back. The only ordering rule lives
  * there too: a create's attempt is written (and committed) before `perform` sends it.
@@ -10,6 +11,8 @@ import type { Config, Env } from "../env";
 import type { CopyDeps } from "./job-copy";
 import { copyNextOutput } from "./job-copy";
 import type { JobEvent } from "./job-machine";
+import { purgeJobMedia } from "./job-media";
+import { makeVariants } from "./job-variants";
 import type { DueWork } from "./job-schedule";
 import type { JobRecord } from "./job-types";
 import { checkQueue, settleJob } from "./job-settlement";
@@ -19,6 +22,8 @@ export interface Performed {
   event: JobEvent;
   /** What to keep in the event log about it (never a secret). */
   detail?: unknown;
+  /** Objects it wrote (variants) or removed (a purge), by key. */
+  keys?: string[];
 }
 
 export class JobEffects {
@@ -58,6 +63,27 @@ export class JobEffects {
       case "copy": {
         const copied = await copyNextOutput(job, { env: this.env, config: this.config, signal, onMultipart });
         return copied ? { event: copied.event, detail: copied.detail } : null;
+      }
+      case "expire":
+        return { event: { type: "expire" } };
+      case "purge_media":
+        try {
+          const keys = await purgeJobMedia(this.env, job, this.config.publicBaseUrl);
+          return { event: { type: "media_purged" }, detail: { objects: keys.length }, keys };
+        } catch (thrown) {
+          const message = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : "removal failed";
+          return { event: { type: "purge_failed", error: { code: "media_purge_failed", message, retryable: true } }, detail: { message } };
+        }
+      case "variants": {
+        const made = await makeVariants(job, this.deps);
+        const keys = made.stored.map((object) => object.key);
+        // Held by the tenant from now on (its usage counts them, like outputs); best effort.
+        if (made.stored.length > 0) {
+          await this.env.ACCOUNTS.get(this.env.ACCOUNTS.idFromName(job.tenant))
+            .recordStorage(made.stored.map((object) => ({ ...object, kind: "output" as const, job_id: job.id })))
+            .catch(() => console.error("storage record failed"));
+        }
+        return { event: { type: "variants_made", variants: made.variants }, detail: { made: made.variants, failed: made.failures }, keys };
       }
       case "settle": {
         const event = await settleJob(this.env, job, this.now());

@@ -123,9 +123,12 @@ describe("job machine", () => {
     expect(back.progress).toBe(40);
     expect(copying.progress).toBe(99);
     expect(done.progress).toBe(100);
-    // What is left is the settlement with the tenant's account; then nothing.
+    // What is left: the settlement with the tenant's account and the poster of the
+    // first-frame video, both after `completed`; then nothing.
     expect(dueWork(done, t0 + 6_000)).toEqual({ kind: "settle" });
-    expect(nextWakeAt(transition(done, { type: "settled", indexes: [0], final: true }, t0 + 6_001, policy))).toBeNull();
+    const settled = transition(done, { type: "settled", indexes: [0], final: true }, t0 + 6_001, policy);
+    expect(dueWork(settled, t0 + 6_001)).toEqual({ kind: "variants" });
+    expect(nextWakeAt({ ...settled, variants: null })).toBeNull();
   });
 
   it("keeps the raw status of an unknown answer on the attempt and never counts it as started", () => {
@@ -303,8 +306,8 @@ describe("job schedule", () => {
     ["queued: the submit", job(), t0],
     ["running: the next read", running, running.attempts[0]!.due!.due_at],
     ["copying: the copy, ignoring the deadline", { ...copying, deadline_at: t0 }, copying.copy!.due_at],
-    ["terminal: its settlement with the tenant's account", done, t0 + 6_000],
-    ["terminal and settled: nothing", transition(done, { type: "settled", indexes: [0], final: true }, t0 + 6_001, policy), null],
+    ["terminal: its settlement with the tenant's account (and its poster)", done, t0 + 6_000],
+    ["terminal, settled, variants made, kept forever: nothing", { ...transition(done, { type: "settled", indexes: [0], final: true }, t0 + 6_001, policy), variants: null }, null],
   ])("wakes for %s", (_name, record, expected) => {
     expect(nextWakeAt(record)).toBe(expected);
   });
@@ -354,5 +357,77 @@ describe("never failing while a paid result may still arrive", () => {
     const answered = transition(adopted, { type: "created", index: 0, upstreamId: "from-answer", task: pending }, t0 + 2, policy);
     expect(answered.attempts.map((attempt) => [attempt.upstream_id, attempt.status])).toEqual([["from-callback", "running"], ["from-answer", "abandoned"]]);
     expect(answered.attempts[1]!.cancel_due).toBe(true);
+  });
+});
+
+describe("media lifecycle (job-media-transition)", () => {
+  const day = 86_400_000;
+  const settled = transition(done, { type: "settled", indexes: [0], final: true }, t0 + 6_001, policy);
+  const kept = { ...settled, variants: null, media: { access: "public" as const, link_ttl_seconds: 3600, retention_days: 2 }, uploads: ["upl_aaaaaaaaaaaaaaaaaaaa"] };
+  const deleted = transition(kept, { type: "delete" }, t0 + 7_000, policy);
+  const expired = transition(kept, { type: "expire" }, t0 + 2 * day, policy);
+
+  it.each<[string, JobRecord, JobEvent, number, (after: JobRecord) => void]>([
+    ["a first-frame video completes with its poster due at once", copying, { type: "output_copied", output }, t0 + 6_000, (after) => expect(after.variants).toEqual({ tries: 0, due_at: t0 + 6_000 })],
+    [
+      "a continuation video has no poster to make",
+      { ...copying, input: { first_clip: "https://e.com/c.mp4", mode: "video_continuation", resolution: "720p", duration: 5, prompt_extend: false, watermark: false } },
+      { type: "output_copied", output },
+      t0,
+      (after) => expect([after.status, after.variants]).toEqual(["completed", null]),
+    ],
+    [
+      "an image output gets its thumbnail due",
+      { ...copying, model: "wan2.7-image-pro", input: { prompt: "p", images: [], size: "2K", n: 1, enable_sequential: false, thinking_mode: false, watermark: false } },
+      { type: "output_copied", output: { ...output, content_type: "image/png", key: "o/0.png" } },
+      t0,
+      (after) => expect(after.variants?.due_at).toBe(t0),
+    ],
+    [
+      "variants made: their keys on the outputs, nothing more due",
+      done,
+      { type: "variants_made", variants: [{ index: 0, poster_key: "o/0.poster.png", thumbnail_key: "o/0.thumb.webp" }] },
+      t0 + 7_000,
+      (after) => {
+        expect(after.outputs[0]).toMatchObject({ key: "o/0.mp4", poster_key: "o/0.poster.png", thumbnail_key: "o/0.thumb.webp" });
+        expect(after.variants).toBeNull();
+      },
+    ],
+    ["a running job is not deleted (cancel first)", running, { type: "delete" }, t0, (after) => expect(after).toBe(running)],
+    [
+      "a finished job is deleted: deleted_at, its removal due now, no variants any more",
+      done,
+      { type: "delete" },
+      t0 + 7_000,
+      (after) => expect([after.deleted_at, after.purge, after.variants, after.status]).toEqual([new Date(t0 + 7_000).toISOString(), { tries: 0, due_at: t0 + 7_000 }, null, "completed"]),
+    ],
+    ["deleting twice changes nothing", deleted, { type: "delete" }, t0 + 9_000, (after) => expect(after).toBe(deleted)],
+    ["expiry before its time changes nothing", kept, { type: "expire" }, t0 + 2 * day - 1, (after) => expect(after).toBe(kept)],
+    ["expiry at its time: expired_at and removal due", kept, { type: "expire" }, t0 + 2 * day, (after) => expect([after.expired_at, after.purge?.due_at]).toEqual([new Date(t0 + 2 * day).toISOString(), t0 + 2 * day])],
+    ["no retention: never expires", { ...kept, media: { ...kept.media, retention_days: null } }, { type: "expire" }, t0 + 5000 * day, (after) => expect(after.expired_at ?? null).toBeNull()],
+    ["a deleted job does not expire as well", deleted, { type: "expire" }, t0 + 9 * day, (after) => expect(after).toBe(deleted)],
+    ["removal done: nothing due, its uploads released", deleted, { type: "media_purged" }, t0 + 8_000, (after) => expect([after.purge, after.uploads]).toEqual([null, []])],
+    ["removal failed: tried again with backoff, never given up", deleted, { type: "purge_failed", error: { code: "media_purge_failed", message: "r2", retryable: true } }, t0 + 8_000, (after) => expect(after.purge).toEqual({ tries: 1, due_at: t0 + 13_000 })],
+    ["variants that finish after a deletion are not recorded", { ...deleted, variants: { tries: 0, due_at: t0 } }, { type: "variants_made", variants: [{ index: 0, thumbnail_key: "x" }] }, t0, (after) => expect(after.outputs[0]!.thumbnail_key).toBeUndefined()],
+  ])("%s", (_name, from, event, now, check) => {
+    check(transition(from, event, now, policy));
+  });
+
+  it("backs a failing removal off up to an hour", () => {
+    let state = deleted;
+    for (let tries = 0; tries < 20; tries++) state = transition(state, { type: "purge_failed", error: { code: "x", message: "x", retryable: true } }, t0, policy);
+    expect(state.purge).toEqual({ tries: 20, due_at: t0 + 3_600_000 });
+  });
+
+  it("wakes a finished job at its expiry, and removes media before anything else", () => {
+    expect(nextWakeAt(kept)).toBe(t0 + 2 * day);
+    expect(dueWork(kept, t0 + 2 * day - 1)).toBeNull();
+    expect(dueWork(kept, t0 + 2 * day)).toEqual({ kind: "expire" });
+    expect(dueWork(expired, t0 + 2 * day)).toEqual({ kind: "purge_media" });
+    const purged = transition(expired, { type: "media_purged" }, t0 + 2 * day, policy);
+    expect(nextWakeAt(purged)).toBeNull();
+    const withCancelOwed = { ...deleted, variants: { tries: 0, due_at: t0 }, attempts: deleted.attempts.map((attempt) => ({ ...attempt, cancel_due: true })) };
+    expect(dueWork(withCancelOwed, t0 + 7_000)).toEqual({ kind: "cancel_upstream", index: 0 });
+    expect(dueWork({ ...withCancelOwed, attempts: deleted.attempts }, t0 + 7_000)).toEqual({ kind: "purge_media" });
   });
 });

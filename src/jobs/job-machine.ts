@@ -13,6 +13,9 @@
  *     │                     running ── failed / canceled / forgotten / stuck ──▶ next provider
  *     │                     (an attempt walked away from is still read: first finished wins)
  *     └──── deadline (before any result) ────────────────────────────────────────────▶ failed
+ *
+ * What happens to the stored media afterwards (variants, deletion, expiry) is
+ * job-media-transition.ts.
  */
 import { backoffDelay } from "../lib/backoff";
 import type { ProviderId, UpstreamError, UpstreamTask } from "../providers/provider-adapter";
@@ -20,6 +23,8 @@ import type { PriceQuote } from "../billing/price-book";
 import type { AccountEvent } from "./job-account-events";
 import { accountTransition, settleNow } from "./job-account-events";
 import { abandoned, adopt, liveIndex, mayBill, nextProvider, refusals, settleAttempts, stillFinishing, withAttempt } from "./job-attempts";
+import type { MediaEvent } from "./job-media-transition";
+import { isMediaEvent, mediaTransition, wantsVariants } from "./job-media-transition";
 import { usageOf } from "./job-usage";
 import type { Attempt, JobError, JobOutput, JobRecord } from "./job-types";
 import { terminalStatuses, videoInput } from "./job-types";
@@ -63,7 +68,8 @@ export type JobEvent =
   | { type: "copy_failed"; error: JobError }
   | { type: "deadline" }
   | { type: "cancel" }
-  | AccountEvent;
+  | AccountEvent
+  | MediaEvent;
 
 /** Failures the same provider may get over by itself (it is tried again after a round). */
 const transientKinds = new Set(["rate_limited", "unavailable", "timeout", "protocol"]);
@@ -193,6 +199,7 @@ function observe(job: JobRecord, index: number, task: UpstreamTask, now: number,
  * @example transition(job, { type: "deadline" }, Date.now(), defaultPolicy).status // "failed"
  */
 export function transition(job: JobRecord, event: JobEvent, now: number, policy: MachinePolicy = defaultPolicy): JobRecord {
+  if (isMediaEvent(event)) return mediaTransition(job, event, now, policy.random);
   const stamp = iso(now);
   if (event.type === "callback" && event.upstreamId !== null && !job.attempts.some((attempt) => attempt.upstream_id === event.upstreamId && attempt.provider === event.provider)) {
     return adopt(job, event.provider, event.upstreamId, now, isTerminal(job)); // recorded even once the job is over
@@ -334,7 +341,9 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
       if (!job.copy || job.copy.done.some((output) => output.index === event.output.index)) return job;
       const done = [...job.copy.done, event.output].sort((a, b) => a.index - b.index);
       if (done.length < job.copy.urls.length) return { ...job, copy: { ...job.copy, done, upload: null }, updated_at: stamp };
-      const completed: JobRecord = { ...job, status: "completed", progress: 100, outputs: done, copy: null, submit: null, settle: settleNow(job, now), updated_at: stamp, completed_at: stamp };
+      // Thumbnails and posters come after `completed`, never before it.
+      const variants = wantsVariants(job, done) ? { tries: 0, due_at: now } : null;
+      const completed: JobRecord = { ...job, status: "completed", progress: 100, outputs: done, copy: null, submit: null, settle: settleNow(job, now), variants, updated_at: stamp, completed_at: stamp };
       const attempts = settleAttempts(completed, stamp, null);
       return { ...completed, attempts, usage: usageOf({ ...completed, attempts }, true) };
     }

@@ -9,6 +9,10 @@
  * Write-ahead: the job is stored before anyone hears of it, and each create's attempt
  * (provider, idempotency key) is committed before the create request leaves. Whatever
  * instant the process dies at, the next instance finds every task it may have made.
+ *
+ * After the end the same alarm serves the job's media: thumbnails and posters, deletion and
+ * expiry (job-media-transition.ts). Links of private media are signed afresh wherever the
+ * job leaves this object (`present`, the event stream, webhook deliveries).
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Config, Env } from "../env";
@@ -16,26 +20,28 @@ import { loadConfig } from "../env";
 import { waitAtMost } from "../lib/wait-at-most";
 import type { ProviderId } from "../providers/provider-adapter";
 import { DeliveryStore } from "../webhooks/delivery-store";
-import { webhookEventTypeFor } from "../webhooks/webhook-event";
 import { outboxDeps, WebhookOutbox } from "../webhooks/webhook-outbox";
+import { JobAudience } from "./job-audience";
 import { JobEffects } from "./job-effects";
 import type { JobEvent, MachinePolicy } from "./job-machine";
 import { defaultPolicy, isTerminal, transition } from "./job-machine";
-import { cleanUpMedia } from "./job-media";
+import { cleanUpMedia, mediaKeysOf, retainUploads } from "./job-media";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import { JobStore } from "./job-store";
 import { withQueuePosition } from "./job-settlement";
-import { JobStreamHub, Waiters } from "./job-stream";
 import { listJob } from "./tenant-index";
 import type { JobRecord } from "./job-types";
+import { mediaRemoved } from "./job-types";
 import type { JobView } from "./job-view";
-import { publicState, toJobView } from "./job-view";
+import { publicState } from "./job-view";
 
 /** How many due items one wake-up may work through before yielding to the next alarm. */
 const maxStepsPerWake = 16;
 
 export type CreateOutcome = { job: JobView; replayed: boolean; mismatch: boolean };
 export type CancelOutcome = { job: JobView; conflict: boolean } | null;
+/** `keys`: the objects removed, for the caller to purge from its location's edge cache. */
+export type DeleteOutcome = { job: JobView; conflict: boolean; keys: string[] } | null;
 
 export class JobObject extends DurableObject<Env> {
   private readonly store: JobStore;
@@ -44,10 +50,7 @@ export class JobObject extends DurableObject<Env> {
   private running: Promise<void> | null = null;
   private again = false;
   private copyAbort = new AbortController();
-  private readonly waiters = new Waiters();
-  /** Streams and waiters hear of changes in order, each after the listing has its status. */
-  private telling: Promise<void> = Promise.resolve();
-  private streams: JobStreamHub | null = null;
+  private readonly audience: JobAudience;
   /** Media clean-up owed by this instance's start (a copy the last instance left half done). */
   private recovering = false;
   /** The clock; replaceable in tests (time travel without patching globals). */
@@ -57,6 +60,7 @@ export class JobObject extends DurableObject<Env> {
     super(ctx, env);
     this.store = new JobStore(ctx.storage.sql);
     this.outbox = new WebhookOutbox(new DeliveryStore(ctx.storage.sql));
+    this.audience = new JobAudience({ env, config: () => this.config, now: () => this.now(), outbox: this.outbox, waitUntil: (promise) => ctx.waitUntil(promise) });
     void ctx.blockConcurrencyWhile(async () => {
       if (!this.store.exists()) return;
       this.store.migrate(false);
@@ -76,10 +80,6 @@ export class JobObject extends DurableObject<Env> {
     return Number.isInteger(maxAttempts) && maxAttempts > 0 ? { ...defaultPolicy, maxAttempts } : defaultPolicy;
   }
 
-  private viewOf(job: JobRecord): JobView {
-    return toJobView(job, this.config.publicBaseUrl);
-  }
-
   private owned(tenant: string): JobRecord | null {
     return this.job && this.job.tenant === tenant ? this.job : null;
   }
@@ -97,7 +97,7 @@ export class JobObject extends DurableObject<Env> {
     const existing = this.job;
     if (existing) {
       const mismatch = existing.tenant !== record.tenant || existing.request_hash !== record.request_hash;
-      return { job: this.viewOf(existing), replayed: !mismatch, mismatch };
+      return { job: await this.audience.present(existing), replayed: !mismatch, mismatch };
     }
     this.job = record;
     this.outbox.startEmpty();
@@ -106,16 +106,17 @@ export class JobObject extends DurableObject<Env> {
     this.store.appendEvent(record.created_at, "created", "queued", { providers: record.providers });
     // If this instance dies before its first pass is done, the alarm carries on.
     await this.ctx.storage.setAlarm(this.now() + 1_000);
+    await retainUploads(this.env, record);
     // Listed from committed state (the output gate holds the call until the commit is durable).
     await listJob(this.env, record).catch(() => console.error("tenant index write failed"));
     await waitAtMost(this.runDue(), this.config.submitAnswerMs);
-    return { job: this.viewOf(this.job!), replayed: false, mismatch: false };
+    return { job: await this.audience.present(this.job!), replayed: false, mismatch: false };
   }
 
   /** The job as its tenant sees it; null for anyone else (a plain 404 upstairs). */
   async view(tenant: string): Promise<JobView | null> {
     const job = this.owned(tenant);
-    return job ? withQueuePosition(this.env, job, this.viewOf(job)) : null;
+    return job ? withQueuePosition(this.env, job, await this.audience.present(job)) : null;
   }
 
   /** Its tenant's account admitted this held job to a slot ("missing": not created yet, asked again). */
@@ -132,8 +133,8 @@ export class JobObject extends DurableObject<Env> {
   /** Resolves with the job once it is terminal, or after `timeoutMs` with it as it is. */
   async waitForTerminal(tenant: string, timeoutMs: number): Promise<JobView | null> {
     if (!this.owned(tenant)) return null;
-    if (!isTerminal(this.job!)) await this.waiters.wait(timeoutMs);
-    return this.viewOf(this.job!);
+    if (!isTerminal(this.job!)) await this.audience.waiters.wait(timeoutMs);
+    return this.audience.present(this.job!);
   }
 
   /** Resolves once the pass working on the job, if any, is over (for tests and debugging). */
@@ -160,7 +161,7 @@ export class JobObject extends DurableObject<Env> {
   async cancel(tenant: string): Promise<CancelOutcome> {
     const job = this.owned(tenant);
     if (!job) return null;
-    if (isTerminal(job)) return { job: this.viewOf(job), conflict: true };
+    if (isTerminal(job)) return { job: await this.audience.present(job), conflict: true };
     this.apply({ type: "cancel" });
     this.copyAbort.abort(new Error("job canceled"));
     await cleanUpMedia(this.env.MEDIA, this.job!);
@@ -171,7 +172,22 @@ export class JobObject extends DurableObject<Env> {
       if (done) this.apply(done.event, done.detail);
     }
     await this.armAlarm();
-    return { job: this.viewOf(this.job!), conflict: false };
+    return { job: await this.audience.present(this.job!), conflict: false };
+  }
+
+  /**
+   * Deletes a finished job's media (`DELETE /v1/jobs/{id}`): removed before the answer, or
+   * — should R2 fail — by the alarm's retries; the record stays, with `deleted_at`.
+   */
+  async delete(tenant: string): Promise<DeleteOutcome> {
+    const job = this.owned(tenant);
+    if (!job) return null;
+    if (!isTerminal(job)) return { job: await this.audience.present(job), conflict: true, keys: [] };
+    this.apply({ type: "delete" });
+    const done = this.job!.purge ? await new JobEffects(this.env, this.config, this.now).perform(this.job!, { kind: "purge_media" }, this.copyAbort.signal) : null;
+    if (done) this.apply(done.event, done.detail);
+    await this.armAlarm();
+    return { job: await this.audience.present(this.job!), conflict: false, keys: [...new Set([...mediaKeysOf(this.job!), ...(done?.keys ?? [])])] };
   }
 
   /** The job's webhook deliveries with every attempt; null for anyone but its tenant. */
@@ -193,9 +209,7 @@ export class JobObject extends DurableObject<Env> {
     const job = this.owned(request.headers.get("x-wan-edge-tenant") ?? "");
     if (!job) return new Response(null, { status: 404 });
     const keepAliveMs = Number(this.env.SSE_KEEPALIVE_MS) > 0 ? Number(this.env.SSE_KEEPALIVE_MS) : 15_000;
-    this.streams ??= new JobStreamHub(keepAliveMs);
-    const lastSeen = Number(request.headers.get("last-event-id") ?? Number.NaN);
-    return this.streams.open(this.viewOf(job), isTerminal(job), Number.isFinite(lastSeen) ? lastSeen : null);
+    return this.audience.openStream(() => this.job!, request.headers.get("last-event-id"), keepAliveMs);
   }
 
   override async alarm(): Promise<void> {
@@ -213,27 +227,7 @@ export class JobObject extends DurableObject<Env> {
     // `upstream_cancel` rows are written here only: one per cancel actually sent.
     const logged = event.type === "cancel_sent" ? (detail ? "upstream_cancel" : "upstream_cancel_unsupported") : event.type;
     this.store.appendEvent(new Date(this.now()).toISOString(), logged, after.status, detail);
-    if (visible) this.changed(before, after);
-  }
-
-  /** Tells whoever listens that the job changed. */
-  private changed(before: JobRecord, after: JobRecord): void {
-    const terminal = isTerminal(after);
-    // Built only when someone needs it (a stream, a webhook event): most changes have neither.
-    let view: JobView | undefined;
-    const viewNow = () => (view ??= this.viewOf(after));
-    const moved = after.status !== before.status;
-    // The listing follows the committed state (stale updates are ignored there); a stream or a
-    // waiter hears of a new status only once the listing has it, so a list right after shows it.
-    const listed = moved ? listJob(this.env, after).catch(() => {}) : null;
-    if (listed) this.ctx.waitUntil(listed);
-    this.telling = this.telling.then(() => listed).then(() => {
-      if (this.streams) this.streams.publish(viewNow(), terminal);
-      if (terminal) this.waiters.wakeAll();
-    });
-    const type = moved ? webhookEventTypeFor(after.status) : null;
-    // job.completed is only ever queued here, after the outputs are in R2.
-    if (type && after.webhook) this.outbox.enqueue(after, type, viewNow(), this.now(), terminal);
+    if (visible) this.audience.changed(before, after);
   }
 
   private async armAlarm(): Promise<void> {
@@ -264,7 +258,7 @@ export class JobObject extends DurableObject<Env> {
             await this.perform(work);
           }
         } while (this.again);
-        if (this.job?.webhook) await this.outbox.deliverDue(this.job, outboxDeps(this.env, this.config, this.now));
+        if (this.job?.webhook) await this.outbox.deliverDue(this.job, outboxDeps(this.env, this.config, this.now, this.audience.render(this.job)));
         await this.armAlarm();
       } catch (thrown) {
         // A bug or an unexpected failure must not strand the job (nor fail the request
@@ -291,6 +285,8 @@ export class JobObject extends DurableObject<Env> {
       await this.env.MEDIA.delete(done.event.output.key);
       return;
     }
+    // Deleted or expired while its thumbnails were made: they go too.
+    if (done.event.type === "variants_made" && mediaRemoved(this.job!)) return void (await this.env.MEDIA.delete(done.keys ?? []));
     const before = this.job!;
     this.apply(done.event, done.detail);
     // A job that ended without its outputs (a copy that failed for good) keeps nothing in R2.

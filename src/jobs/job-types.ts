@@ -87,6 +87,30 @@ export interface JobOutput {
   height?: number;
   /** Seconds, from the MP4 `mvhd` (timescale-aware), where known. */
   duration_seconds?: number;
+  /** R2 key of its WebP thumbnail (images, and the poster of a video), once made. */
+  thumbnail_key?: string;
+  /** R2 key of its poster (videos from a first frame: that frame), once copied. */
+  poster_key?: string;
+}
+
+export type MediaAccess = "public" | "private";
+
+/**
+ * What happens to a job's media: who may read the links, how long a signed link lives, and
+ * when the media are deleted (`retention_days` after creation; null keeps them forever).
+ * Resolved once, at creation, from the request and the tenant's defaults.
+ */
+export interface MediaPolicy {
+  access: MediaAccess;
+  link_ttl_seconds: number;
+  retention_days: number | null;
+}
+
+/** Thumbnails and posters made for one output (absent keys: none was made). */
+export interface OutputVariants {
+  index: number;
+  thumbnail_key?: string;
+  poster_key?: string;
 }
 
 /** A unit of scheduled work: due at `due_at` (ms since epoch), tried `tries` times. */
@@ -132,6 +156,18 @@ export interface JobRecord {
   webhook: { url: string; events: WebhookEventType[] } | null;
   /** SHA-256 of the canonical request, for Idempotency-Key replays (null without a key). */
   request_hash: string | null;
+  /** Access and retention of its media (absent on records from before media policies: public, forever). */
+  media?: MediaPolicy;
+  /** Upload ids among its inputs that it keeps alive (its own tenant's `POST /v1/uploads` files). */
+  uploads?: string[];
+  /** Thumbnails and posters still to make: due once the outputs are stored, never before `completed`. */
+  variants?: Due | null;
+  /** When `DELETE /v1/jobs/{id}` removed its media (the record stays). */
+  deleted_at?: string | null;
+  /** When its retention ran out and its media were removed (the record stays). */
+  expired_at?: string | null;
+  /** The removal of its stored objects, owed until R2 confirmed it (retried with backoff). */
+  purge?: Due | null;
   /**
    * Waiting for one of its tenant's running slots (the tenant's cap on jobs at once): no
    * create is sent until the tenant's account admits it. `position` is the place in the
@@ -201,12 +237,29 @@ export type UsageFigures = { [key: string]: Json2 | Json2[] | { [key: string]: J
 export const modelIds = ["wan2.7-i2v", "wan2.7-image-pro"] as const;
 export type ModelId = (typeof modelIds)[number];
 
-export const webhookEventTypes = ["job.running", "job.completed", "job.failed", "job.canceled"] as const;
+/** `job.deleted`: the job's media were removed, by `DELETE /v1/jobs/{id}` or by its retention. */
+export const webhookEventTypes = ["job.running", "job.completed", "job.failed", "job.canceled", "job.deleted"] as const;
 export type WebhookEventType = (typeof webhookEventTypes)[number];
 
 /** The video input of a video job (narrowing helper). */
 export function videoInput(job: Pick<JobRecord, "model" | "input">): I2vInput | null {
   return job.model === "wan2.7-i2v" ? (job.input as I2vInput) : null;
+}
+
+/** The media policy of a job; records from before policies existed are public and kept forever. */
+export function mediaPolicyOf(job: Pick<JobRecord, "media">): MediaPolicy {
+  return job.media ?? { access: "public", link_ttl_seconds: 3600, retention_days: null };
+}
+
+/** When the job's media expire (ms since epoch), or null when they are kept forever. */
+export function mediaExpiresAt(job: Pick<JobRecord, "media" | "created_at">): number | null {
+  const days = mediaPolicyOf(job).retention_days;
+  return days === null ? null : Date.parse(job.created_at) + days * 86_400_000;
+}
+
+/** True once the job's media are gone (deleted or expired): no links are handed out. */
+export function mediaRemoved(job: Pick<JobRecord, "deleted_at" | "expired_at">): boolean {
+  return Boolean(job.deleted_at || job.expired_at);
 }
 
 /** The image input of an image job (narrowing helper). */

@@ -29,6 +29,8 @@ export interface CopyOptions {
   partSize?: number;
   /** See `StreamToR2Options.onMultipart`. */
   onMultipart?: StreamToR2Options["onMultipart"];
+  /** See `StreamToR2Options.customMetadata`. */
+  customMetadata?: Record<string, string>;
 }
 
 /** What was stored: key, bytes, sha256, content type, metadata, and how (piped or multipart). */
@@ -118,6 +120,7 @@ export async function copyToR2(options: CopyOptions): Promise<CopyResult> {
     partSize: options.partSize,
     wholeFile: true,
     onMultipart: options.onMultipart,
+    customMetadata: options.customMetadata,
   });
   return result.ok ? result : { ok: false, error: copyError(result.failure, options) };
 }

@@ -47,6 +47,8 @@ export interface StreamToR2Options {
    * upload's parts otherwise).
    */
   onMultipart?: (upload: { key: string; uploadId: string }) => void | Promise<void>;
+  /** Stored with the object (e.g. `access: private`, which the media route enforces). */
+  customMetadata?: Record<string, string>;
 }
 
 export interface StoredObject {
@@ -278,7 +280,7 @@ async function putPiped(options: StreamToR2Options, body: InspectedBody, key: st
       throw thrown;
     }
   })();
-  const [held, put] = await Promise.allSettled([pumped, options.bucket.put(key, fixed.readable, { httpMetadata })]);
+  const [held, put] = await Promise.allSettled([pumped, options.bucket.put(key, fixed.readable, { httpMetadata, customMetadata: options.customMetadata })]);
   if (held.status === "rejected") throw held.reason;
   if (put.status === "rejected") throw put.reason;
   return held.value;
@@ -313,7 +315,7 @@ export async function streamToR2(options: StreamToR2Options): Promise<StreamResu
     if (options.length !== null) {
       peakBufferedBytes = await putPiped(options, body, key, options.length, httpMetadata);
     } else {
-      multipart = await options.bucket.createMultipartUpload(key, { httpMetadata });
+      multipart = await options.bucket.createMultipartUpload(key, { httpMetadata, customMetadata: options.customMetadata });
       await options.onMultipart?.({ key, uploadId: multipart.uploadId });
       peakBufferedBytes = await putMultipart(multipart, body);
       multipart = null;

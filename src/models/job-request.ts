@@ -11,10 +11,12 @@ import { fieldErrors } from "../http/validation";
 import type { ModelId, WebhookEventType } from "../jobs/job-types";
 import { modelIds } from "../jobs/job-types";
 import { canParseUrl } from "../lib/url";
+import { linkTtlLimits, retentionDayLimits } from "../media/media-defaults";
 import { inputUrlProblem } from "../media/url-policy";
 import { providerIds } from "../providers/provider-adapter";
 import { webhookRequestSchema } from "../webhooks/webhook-event";
 import type { ProviderPreference } from "../routing/eligibility";
+import type { MediaRequest } from "../media/media-defaults";
 import type { I2vInput } from "./i2v";
 import { i2vInputSchema, i2vMaterials } from "./i2v";
 import type { ImageProInput } from "./image-pro";
@@ -46,6 +48,30 @@ function reservedKeyErrors(metadata: unknown): FieldError[] {
   return reservedMetadataKeys.filter((key) => Object.hasOwn(metadata, key)).map((key) => ({ path: `metadata.${key}`, message }));
 }
 
+/** `retention`: how long the job's media are kept; `null` keeps them forever; absent: the tenant's default. */
+export const retentionSchema = z
+  .object({ days: z.number().int().min(retentionDayLimits.min).max(retentionDayLimits.max).describe("The media are deleted this many days after the job was created (the job record stays, with expired_at)") })
+  .strict()
+  .nullable()
+  .describe("How long the job's media (outputs, thumbnails, posters) are kept. null keeps them forever; absent: your tenant's default (forever unless configured).")
+  .openapi("Retention", { example: { days: 30 } });
+
+/** `media`: who may read the job's links. */
+export const mediaRequestSchema = z
+  .object({
+    access: z.enum(["public", "private"]).optional().describe("public (default unless your tenant says otherwise): plain permanent links. private: links are signed and expire; the job hands out fresh ones"),
+    link_ttl_seconds: z
+      .number()
+      .int()
+      .min(linkTtlLimits.min)
+      .max(linkTtlLimits.max)
+      .optional()
+      .describe("Private media: how long each handed-out link works (default 3600)"),
+  })
+  .strict()
+  .describe("Access to the job's media; absent fields take your tenant's defaults")
+  .openapi("MediaRequest", { example: { access: "private", link_ttl_seconds: 600 } });
+
 export const jobEnvelopeSchema = z
   .object({
     model: z.enum(modelIds, { message: `model must be one of: ${modelIds.join(", ")}` }),
@@ -53,6 +79,8 @@ export const jobEnvelopeSchema = z
     provider: providerPreferenceSchema,
     webhook: webhookRequestSchema.optional(),
     metadata: metadataSchema,
+    retention: retentionSchema.optional(),
+    media: mediaRequestSchema.optional(),
   })
   .strict();
 
@@ -60,7 +88,7 @@ export type JobRequest = {
   provider: ProviderPreference;
   metadata: Record<string, string>;
   webhook: { url: string; events: WebhookEventType[] } | null;
-} & ({ model: "wan2.7-i2v"; input: I2vInput } | { model: "wan2.7-image-pro"; input: ImageProInput });
+} & MediaRequest & ({ model: "wan2.7-i2v"; input: I2vInput } | { model: "wan2.7-image-pro"; input: ImageProInput });
 
 export type ValidationResult = { ok: true; value: JobRequest } | { ok: false; errors: FieldError[] };
 
@@ -117,8 +145,10 @@ export function validateJobRequest(body: Record<string, unknown>, config: UrlCon
   const webhook = envelope.success ? (envelope.data.webhook ?? null) : null;
   const unique = errors.filter((error, index) => errors.findIndex((other) => other.path === error.path && other.message === error.message) === index);
   if (unique.length > 0 || !envelope.success || !input || !model) return { ok: false, errors: unique };
-  const { provider, metadata } = envelope.data;
-  return { ok: true, value: { model, input, provider: provider as ProviderPreference, metadata, webhook } as JobRequest };
+  const { provider, metadata, retention, media } = envelope.data;
+  // Absent fields stay absent (the tenant's defaults apply), so the Idempotency-Key hash is unchanged for requests without them.
+  const policy = { ...(retention !== undefined ? { retention } : {}), ...(media !== undefined ? { media } : {}) };
+  return { ok: true, value: { model, input, provider: provider as ProviderPreference, metadata, webhook, ...policy } as JobRequest };
 }
 
 /** JSON with object keys sorted, so equal requests hash equally however they were written. */

@@ -24,6 +24,7 @@ function job(overrides: Partial<JobView> = {}): JobView {
     error: null,
     usage: { billed_seconds: null, images: null, estimated_cost_usd: null },
     urls: { self: "", events: "", cancel: "" },
+    expires_at: null,
     ...overrides,
   } as JobView;
 }
@@ -43,6 +44,11 @@ describe("toOpenAiVideo", () => {
     expect(video.error?.code ?? null).toBe(errorCode);
     // completed_at only for a completed video, in Unix seconds
     expect(video.completed_at).toBe(status === "completed" ? 1795521660 : null);
+  });
+
+  it("says when a retention deletes the video (Unix seconds), null when it is kept", () => {
+    expect(toOpenAiVideo(job({ expires_at: "2026-11-25T12:00:00.500Z" })).expires_at).toBe(1795608000);
+    expect(toOpenAiVideo(job()).expires_at).toBeNull();
   });
 
   it("reports the failed job's error and the requested size, or the tier's landscape size", () => {

@@ -209,7 +209,7 @@ export const openAiVideoSchema = z.object({
   progress: z.number().int().min(0).max(100),
   created_at: z.number().int().describe("Unix seconds"),
   completed_at: z.number().int().nullable().describe("Unix seconds; only once completed"),
-  expires_at: z.null().describe("Always null: the video is kept in R2 for good"),
+  expires_at: z.number().int().nullable().describe("Unix seconds when the job's retention deletes the video; null: kept for good (the default)"),
   prompt: z.string().nullable(),
   remixed_from_video_id: z.null(),
   seconds: z.string().describe('The length as OpenAI writes it, e.g. "5"'),
@@ -284,8 +284,8 @@ export function toOpenAiVideo(job: JobView): OpenAiVideo {
     progress: job.status === "completed" ? 100 : Math.max(0, Math.min(100, Math.round(job.progress ?? 0))),
     created_at: unixSeconds(job.created_at),
     completed_at: job.status === "completed" && job.completed_at ? unixSeconds(job.completed_at) : null,
-    // Our links never expire (the output is in R2, served from /media).
-    expires_at: null,
+    // Kept for good unless the job has a retention (its media are deleted then).
+    expires_at: job.expires_at ? unixSeconds(job.expires_at) : null,
     prompt: input.prompt ?? null,
     remixed_from_video_id: null,
     seconds: String(input.duration),

@@ -15,7 +15,8 @@ import { modelIds, webhookEventTypes } from "../jobs/job-types";
 import type { JobView } from "../jobs/job-view";
 import { i2vInputSchema } from "../models/i2v";
 import { imageProInputSchema } from "../models/image-pro";
-import { jobEnvelopeSchema, metadataSchema, providerPreferenceSchema } from "../models/job-request";
+import { jobEnvelopeSchema, mediaRequestSchema, metadataSchema, providerPreferenceSchema, retentionSchema } from "../models/job-request";
+import type { UploadView } from "../uploads/upload-object";
 import { providerIds } from "../providers/provider-adapter";
 import { webhookRequestSchema } from "../webhooks/webhook-event";
 import type { WebhookOutbox } from "../webhooks/webhook-outbox";
@@ -78,7 +79,9 @@ export const attemptSchema = z.object({
 });
 
 export const jobOutputSchema = z.object({
-  url: absoluteUrl.describe("Permanent link served by GET /media/{key}"),
+  url: absoluteUrl
+    .optional()
+    .describe("Link served by GET /media/{key}: permanent for public media; for private media signed and expiring (`?expires=…&signature=…`, fresh each time the job is read). Absent once the job's media were deleted or expired"),
   content_type: z.string(),
   bytes: z.number().int().min(0),
   sha256,
@@ -86,6 +89,12 @@ export const jobOutputSchema = z.object({
   width: z.number().int().min(0).optional().describe("Pixels, from the file's own headers (video: the video track's tkhd); absent when the file does not say"),
   height: z.number().int().min(0).optional().describe("Pixels, from the file's own headers; absent when the file does not say"),
   duration_seconds: z.number().min(0).optional().describe("Videos: the movie's duration from its mvhd header, in seconds (millisecond precision)"),
+  thumbnail_url: absoluteUrl
+    .optional()
+    .describe("A WebP thumbnail, at most 512 px on its long side: of an image output, or of a video's poster. Made after the job completed (read the job again); absent while not made, or when it could not be made"),
+  poster_url: absoluteUrl
+    .optional()
+    .describe("Videos made from a first frame: that frame (the video's first frame by the model's definition), stored like an output. Made after the job completed; absent while not made, or when it could not be made"),
 });
 
 export const usageUnitsSchema = z
@@ -129,6 +138,14 @@ export const jobSchema = z.object({
   error: jobErrorSchema.nullable().describe("Set when status is failed"),
   queue_position: z.number().int().min(1).nullable().describe("Waiting for one of your tenant's running slots (its cap on jobs at once): your place in line, 1 = next; the job starts on its own when a slot frees. Null otherwise"),
   usage: usageSchema,
+  media: z.object({
+    access: z.enum(["public", "private"]).describe("private: every link is signed and expires after link_ttl_seconds"),
+    link_ttl_seconds: z.number().int().min(0),
+  }),
+  retention: z.object({ days: z.number().int().min(1) }).nullable().describe("How long the media are kept after the job was created; null: forever"),
+  expires_at: timestamp.nullable().describe("When the media will be (or were) deleted by the retention; null: kept forever"),
+  deleted_at: timestamp.nullable().describe("When DELETE /v1/jobs/{id} removed the media (the record stays; outputs keep their hashes but lose their links)"),
+  expired_at: timestamp.nullable().describe("When the retention removed the media"),
   urls: z.object({ self: absoluteUrl, events: absoluteUrl, cancel: absoluteUrl }),
 });
 
@@ -155,16 +172,22 @@ export const problemSchema = z
       .array(z.object({ provider: z.enum(providerIds), reason: z.string() }))
       .optional()
       .describe("unsupported, no_provider: why each provider was left out"),
-    job: jobSchema.optional().describe("conflict on cancel: the job as it is"),
+    job: jobSchema.optional().describe("conflict on cancel or delete: the job as it is"),
     budget_remaining_usd: z.number().min(0).optional().describe("budget_exceeded: what is left of the budget"),
   })
   .describe("RFC 9457 problem document (application/problem+json)");
 
 export const uploadSchema = z.object({
-  url: absoluteUrl.describe("Permanent /media/… link, usable as any input URL"),
+  id: z.string().regex(/^upl_[0-9a-hjkmnp-tv-z]{20}$/).describe("For DELETE /v1/uploads/{id}"),
+  object: z.literal("upload"),
+  url: absoluteUrl.optional().describe("/media/… link, usable as any input URL; absent once deleted or expired"),
   content_type: z.string().describe("The type the bytes proved (MP4 and QuickTime are accepted for each other)"),
   bytes: z.number().int().min(1),
   sha256,
+  created_at: timestamp,
+  expires_at: timestamp.describe("Kept at least until then (UPLOAD_RETENTION_DAYS after the upload), and after it for as long as a job of yours that uses it as an input keeps its media"),
+  deleted_at: timestamp.nullable(),
+  expired_at: timestamp.nullable(),
 });
 
 export const deliverySchema = z.object({
@@ -242,6 +265,8 @@ export const coreSchemas: Record<string, z.ZodType> = {
   ProviderPreference: providerPreferenceSchema,
   Metadata: metadataSchema,
   WebhookRequest: webhookRequestSchema,
+  Retention: retentionSchema,
+  MediaRequest: mediaRequestSchema,
   Job: jobSchema,
   Usage: usageSchema,
   JobList: jobListSchema,
@@ -268,6 +293,9 @@ export type JobViewFitsSchema = Assert<JobView extends z.input<typeof jobSchema>
 /** …and the schema names no field the job object lacks, nor lacks one it has. */
 export type JobViewHasSchemaFields = Assert<Same<keyof JobView, keyof z.output<typeof jobSchema>>>;
 /** Webhook deliveries as `GET /v1/jobs/{id}/deliveries` lists them fit the documented Delivery. */
+/** Uploads as the routes render them fit the documented Upload. */
+export type UploadFitsSchema = Assert<UploadView extends z.input<typeof uploadSchema> ? true : false>;
+export type UploadHasSchemaFields = Assert<Same<keyof UploadView, keyof z.output<typeof uploadSchema>>>;
 export type DeliveryFitsSchema = Assert<ReturnType<WebhookOutbox["list"]>[number] extends z.input<typeof deliverySchema> ? true : false>;
 export type EveryJobStatusDocumented = Assert<Covers<(typeof jobStatuses)[number], JobStatus>>;
 export type EveryAttemptStatusDocumented = Assert<Covers<(typeof attemptStatuses)[number], Attempt["status"]>>;

@@ -24,7 +24,10 @@ const problemExamples: Record<ProblemResponseCode, ProblemExample> = {
     ]),
   },
   unauthorized: { description: "Missing or unknown API key (or, under /admin/v1, admin secret). A revoked or expired key is refused from the next request on.", example: new ProblemError("unauthorized", "The API key is not valid.") },
-  forbidden: { description: "The admin API is off: the deployment has no ADMIN_SECRET.", example: new ProblemError("forbidden", "The admin API is off: set ADMIN_SECRET to turn it on.") },
+  forbidden: {
+    description: "The admin API is off: the deployment has no ADMIN_SECRET. (Under /media: a private object without a valid signed link.)",
+    example: new ProblemError("forbidden", "The admin API is off: set ADMIN_SECRET to turn it on."),
+  },
   budget_exceeded: {
     description: "The tenant's budget cannot hold this job's estimate (the dearest eligible provider's quote). Nothing was submitted. `X-Budget-Remaining` (and `budget_remaining_usd`) say what is left.",
     example: new ProblemError("budget_exceeded", "This job's estimate ($0.75) does not fit what is left of this month's budget of $10 ($0.5).", [], { "x-budget-remaining": "0.5" }, { budget_remaining_usd: 0.5 }),

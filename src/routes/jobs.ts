@@ -1,5 +1,5 @@
 /**
- * @module routes/jobs — create, read, wait for, cancel and stream jobs.
+ * @module routes/jobs — create, read, wait for, cancel, stream and delete jobs.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
@@ -12,7 +12,12 @@ import type { JobRecord } from "../jobs/job-types";
 import type { JobView } from "../jobs/job-view";
 import { idempotentJobId, isJobId, newJobId } from "../lib/ids";
 import { sha256Hex } from "../lib/encoding";
+import { purgeMediaCache } from "../media/media-cache";
+import { mediaPolicyFor } from "../media/media-defaults";
+import { i2vMaterials } from "../models/i2v";
+import type { JobRequest } from "../models/job-request";
 import { canonicalJson, validateJobRequest } from "../models/job-request";
+import { uploadIdsIn } from "../uploads/upload-keys";
 import type { Exclusion } from "../routing/eligibility";
 import { eligibleProviders } from "../routing/eligibility";
 import { quote } from "../billing/price-book";
@@ -37,8 +42,15 @@ function notFound(id: string): ProblemError {
   return new ProblemError("not_found", `No job ${id} exists for this API key.`);
 }
 
+/** The URLs among a job's inputs (where its own uploads may be). */
+function inputUrls(request: JobRequest): string[] {
+  const input = request.input as Record<string, unknown>;
+  const candidates = request.model === "wan2.7-i2v" ? i2vMaterials.map((field) => input[field]) : ((input.images as unknown[] | undefined) ?? []);
+  return candidates.filter((url): url is string => typeof url === "string");
+}
+
 /** Builds the record of a new job from a validated request and its tenant's admission. */
-function newRecord(id: string, tenant: string, request: ReturnType<typeof validateJobRequest> & { ok: true }, eligible: JobRecord["providers"], requestHash: string | null, config: Config, now: number, admission: Admission): JobRecord {
+function newRecord(id: string, tenant: string, request: ReturnType<typeof validateJobRequest> & { ok: true }, eligible: JobRecord["providers"], requestHash: string | null, config: Config, now: number, admission: Admission, uploads: string[]): JobRecord {
   const { value } = request;
   const stamp = new Date(now).toISOString();
   return {
@@ -67,6 +79,9 @@ function newRecord(id: string, tenant: string, request: ReturnType<typeof valida
     request_hash: requestHash,
     // Over its tenant's cap on running jobs: it waits for a slot (the account tells it when).
     hold: admission.state === "waiting" ? { position: admission.position ?? 1, tries: 0, due_at: now + 5_000 } : null,
+    // The request's retention and access, else its tenant's (handed out with the admission).
+    media: mediaPolicyFor(value, admission.media),
+    uploads,
   };
 }
 
@@ -139,9 +154,10 @@ export async function createJob(c: Context<AppEnv>, body: Record<string, unknown
   const { admission, providers, elapsedMs } = await admitJob(c.env, config, tenant, id, validation.value, eligible);
   c.header("server-timing", `account;dur=${elapsedMs};desc="tenant account"`);
   if (admission.remaining_micros !== null) c.header("x-budget-remaining", budgetHeaderValue(admission.remaining_micros));
+  const uploads = await uploadIdsIn(inputUrls(validation.value), tenant, config.publicBaseUrl);
   let outcome: Awaited<ReturnType<ReturnType<typeof jobStub>["create"]>>;
   try {
-    outcome = await jobStub(c, id).create(newRecord(id, tenant, validation, providers, requestHash, config, now, admission));
+    outcome = await jobStub(c, id).create(newRecord(id, tenant, validation, providers, requestHash, config, now, admission, uploads));
   } catch (thrown) {
     // The job was never stored: its hold and slot go back (the account's sweep is the backstop).
     if (!admission.replayed) c.executionCtx.waitUntil(c.env.ACCOUNTS.get(c.env.ACCOUNTS.idFromName(tenant)).release(id).catch(() => {}));
@@ -199,6 +215,21 @@ jobRoutes.post("/v1/jobs/:id/cancel", async (c) => {
   if (!outcome) throw notFound(id);
   if (outcome.conflict) throw new ProblemError("conflict", `Job ${id} is already ${outcome.job.status}.`, [], {}, { job: outcome.job });
   return c.json(outcome.job, 202);
+});
+
+/**
+ * Deletes a finished job's media: every stored object (outputs, thumbnails, posters, and the
+ * uploads only it kept) is gone from R2 before the answer, and from this location's edge
+ * cache; the record stays with `deleted_at`. 409 while the job runs (cancel it first).
+ */
+jobRoutes.delete("/v1/jobs/:id", async (c) => {
+  const id = c.req.param("id");
+  if (!isJobId(id)) throw notFound(id);
+  const outcome = await jobStub(c, id).delete(c.get("tenant"));
+  if (!outcome) throw notFound(id);
+  if (outcome.conflict) throw new ProblemError("conflict", `Job ${id} is still ${outcome.job.status}: cancel it first, then delete it.`, [], {}, { job: outcome.job });
+  await purgeMediaCache(loadConfig(c.env).publicBaseUrl, outcome.keys);
+  return c.json(outcome.job);
 });
 
 jobRoutes.get("/v1/jobs/:id/events", async (c) => {

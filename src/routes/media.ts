@@ -1,12 +1,22 @@
 /**
- * @module routes/media — `GET|HEAD /media/{key}`: permanent links served from R2.
+ * @module routes/media — `GET|HEAD /media/{key}`: permanent links, served from the edge
+ * cache in front of R2 (media/media-cache).
  *
- * No auth (keys are unguessable); immutable caching; single byte ranges → 206.
+ * No auth for public objects (keys are unguessable); a private object needs a valid signed
+ * link (media/media-links; 403 otherwise), whether it comes from the cache or from R2.
+ * Single byte ranges → 206, `If-None-Match` → 304, `?download=1` → an attachment with a
+ * readable file name. Browsers may keep a public object for a year (it never changes);
+ * shared caches for `MEDIA_EDGE_TTL_SECONDS` only, so a deletion takes effect there soon.
  */
 import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import type { Config } from "../env";
+import { loadConfig } from "../env";
 import { ProblemError } from "../http/problem";
+import type { MediaAccess } from "../jobs/job-types";
+import { accessHeader, accessOf, edgeCache, fillMediaCache, mediaCacheKey } from "../media/media-cache";
+import { checkMediaLink } from "../media/media-links";
 
 export const mediaRoutes = new Hono<AppEnv>();
 
@@ -34,7 +44,35 @@ export function parseRange(header: string | undefined, size: number): ByteRange 
   return { offset: start, length: end - start + 1 };
 }
 
-async function serve(c: Context<AppEnv>, headOnly: boolean) {
+/**
+ * The file name a download gets: `<job id>-<index>.<ext>` for an output (`-thumbnail`,
+ * `-poster` for its variants), `<upload id>.<ext>` for an upload, else the key's last part.
+ * @example downloadName("outputs/job_01…/k3y/0.mp4") // "job_01…-0.mp4"
+ */
+export function downloadName(key: string): string {
+  const parts = key.split("/");
+  const file = parts[parts.length - 1]!;
+  const output = /^(\d+)(?:\.(thumb|poster))?\.(\w+)$/.exec(file);
+  if (parts[0] === "outputs" && parts.length === 4 && output) {
+    const suffix = output[2] === "thumb" ? "-thumbnail" : output[2] === "poster" ? "-poster" : "";
+    return `${parts[1]}-${output[1]}${suffix}.${output[3]}`;
+  }
+  const upload = /^upload\.(\w+)$/.exec(file);
+  if (parts[0] === "uploads" && parts.length === 4 && upload) return `upl_${parts[2]}.${upload[1]}`;
+  return file.replace(/[^\w.-]/g, "_");
+}
+
+/** What is known of the object before its bytes are read, from the cache or from R2. */
+interface Stored {
+  size: number;
+  etag: string;
+  access: MediaAccess;
+  headers: Headers;
+  /** The cached whole object (a hit); null when the bytes come from R2. */
+  cached: Response | null;
+}
+
+function keyOf(c: Context<AppEnv>): string {
   const notFound = new ProblemError("not_found", "No such media.");
   let key: string;
   try {
@@ -44,32 +82,89 @@ async function serve(c: Context<AppEnv>, headOnly: boolean) {
   }
   // R2 keys are at most 1024 bytes (UTF-8); a longer one names no object (R2 would throw).
   if (key === "" || key.includes("..") || new TextEncoder().encode(key).length > maxKeyBytes) throw notFound;
-  const head = await c.env.MEDIA.head(key);
-  if (!head) throw notFound;
+  return key;
+}
 
+async function lookUp(c: Context<AppEnv>, cache: Cache | null, cacheKey: string, key: string): Promise<Stored> {
+  const hit = await cache?.match(cacheKey);
+  if (hit?.status === 200) {
+    const headers = new Headers({ "content-type": hit.headers.get("content-type") ?? "application/octet-stream" });
+    const access = hit.headers.get(accessHeader) === "private" ? "private" : "public";
+    return { size: Number(hit.headers.get("content-length")), etag: hit.headers.get("etag") ?? "", access, headers, cached: hit };
+  }
+  await hit?.body?.cancel();
+  const head = await c.env.MEDIA.head(key);
+  if (!head) throw new ProblemError("not_found", "No such media.");
   const headers = new Headers();
   head.writeHttpMetadata(headers);
-  headers.set("etag", head.httpEtag);
-  headers.set("accept-ranges", "bytes");
-  headers.set("cache-control", "public, max-age=31536000, immutable");
-  if (c.req.header("if-none-match") === head.httpEtag) return new Response(null, { status: 304, headers });
+  return { size: head.size, etag: head.httpEtag, access: accessOf(head), headers, cached: null };
+}
 
-  const range = parseRange(c.req.header("range"), head.size);
+/** A private object needs a valid, unexpired signature; returns when the link expires (unix s). */
+async function authorize(stored: Stored, key: string, url: URL, config: Config): Promise<number | null> {
+  if (stored.access === "public") return null;
+  const check = await checkMediaLink(key, url.searchParams, config.serverSecret, Date.now());
+  if (check.ok) return check.expires;
+  await stored.cached?.body?.cancel();
+  const detail = check.reason === "expired" ? "This link has expired; get a fresh one from the job." : "This media is private: it needs a link signed by the gateway (expires and signature).";
+  throw new ProblemError("forbidden", detail, [], { "cache-control": "no-store" });
+}
+
+async function serve(c: Context<AppEnv>, headOnly: boolean) {
+  const config = loadConfig(c.env);
+  const url = new URL(c.req.url);
+  const key = keyOf(c);
+  const cache = edgeCache();
+  const cacheKey = mediaCacheKey(config.publicBaseUrl, key);
+  const stored = await lookUp(c, cache, cacheKey, key);
+  const linkExpires = await authorize(stored, key, url, config);
+
+  const headers = stored.headers;
+  headers.set("etag", stored.etag);
+  headers.set("accept-ranges", "bytes");
+  // A private link is only good until it expires; nobody but its holder may keep it.
+  const privateAge = linkExpires === null ? 0 : Math.max(0, linkExpires - Math.floor(Date.now() / 1000));
+  headers.set("cache-control", linkExpires === null ? `public, max-age=31536000, s-maxage=${config.mediaEdgeTtlSeconds}, immutable` : `private, max-age=${privateAge}`);
+  headers.set("x-cache", stored.cached ? "HIT" : "MISS");
+  if (url.searchParams.get("download") === "1") headers.set("content-disposition", `attachment; filename="${downloadName(key)}"`);
+  // Filled only from R2 (a hit is already there), only for objects the edge will take.
+  const fill = () => {
+    if (cache && !stored.cached && stored.size <= config.mediaCacheMaxBytes) c.executionCtx.waitUntil(fillMediaCache(cache, c.env.MEDIA, config.publicBaseUrl, key, config.mediaEdgeTtlSeconds).catch(() => {}));
+  };
+  const done = async (response: Response) => {
+    fill();
+    return response;
+  };
+
+  if (c.req.header("if-none-match") === stored.etag) {
+    await stored.cached?.body?.cancel();
+    return done(new Response(null, { status: 304, headers }));
+  }
+  const range = parseRange(c.req.header("range"), stored.size);
   if (range === "unsatisfiable") {
+    await stored.cached?.body?.cancel();
     // A problem document like every other error, with the size the client needs to retry.
-    throw new ProblemError("range_not_satisfiable", `The requested range lies outside the object's ${head.size} bytes.`, [], {
-      "content-range": `bytes */${head.size}`,
+    throw new ProblemError("range_not_satisfiable", `The requested range lies outside the object's ${stored.size} bytes.`, [], {
+      "content-range": `bytes */${stored.size}`,
       "accept-ranges": "bytes",
     });
   }
   const status = range ? 206 : 200;
-  const length = range ? range.length : head.size;
-  headers.set("content-length", String(length));
-  if (range) headers.set("content-range", `bytes ${range.offset}-${range.offset + range.length - 1}/${head.size}`);
-  if (headOnly) return new Response(null, { status, headers });
+  headers.set("content-length", String(range ? range.length : stored.size));
+  if (range) headers.set("content-range", `bytes ${range.offset}-${range.offset + range.length - 1}/${stored.size}`);
+  if (headOnly || (range && stored.cached)) await stored.cached?.body?.cancel();
+  if (headOnly) return done(new Response(null, { status, headers }));
+
+  if (stored.cached && !range) return new Response(stored.cached.body, { status, headers });
+  if (stored.cached && range) {
+    // The cache answers a range of its whole object itself (206 from a Content-Length entry).
+    const part = await cache!.match(new Request(cacheKey, { headers: { range: `bytes=${range.offset}-${range.offset + range.length - 1}` } }));
+    if (part?.status === 206 && part.body) return new Response(part.body, { status, headers });
+    await part?.body?.cancel(); // evicted meanwhile: read R2 instead
+  }
   const object = await c.env.MEDIA.get(key, range ? { range } : {});
-  if (!object || !("body" in object)) throw notFound;
-  return new Response(object.body, { status, headers });
+  if (!object || !("body" in object)) throw new ProblemError("not_found", "No such media.");
+  return done(new Response(object.body, { status, headers }));
 }
 
 mediaRoutes.on("HEAD", "/media/*", (c) => serve(c, true));

@@ -22,6 +22,7 @@ import type { JobView } from "../jobs/job-view";
 import { encodeCursor, maxListLimit } from "../jobs/tenant-index";
 import { toBase64 } from "../lib/encoding";
 import { idempotentJobId, isJobId } from "../lib/ids";
+import { mediaKeyOfUrl } from "../media/media-links";
 import { kindOf, signatureLength, sniffContentType } from "../media/signatures";
 import type { I2vInput } from "../models/i2v";
 import type { ImagesResponse } from "../openai/openai-image";
@@ -40,10 +41,9 @@ function jobStub(c: Context<AppEnv>, id: string) {
   return c.env.JOBS.get(c.env.JOBS.idFromName(id));
 }
 
-/** The R2 key behind one of our media URLs, or null when the URL is not ours. */
-function mediaKeyOf(url: string, config: Config): string | null {
-  const prefix = `${config.publicBaseUrl}/media/`;
-  return url.startsWith(prefix) ? url.slice(prefix.length) : null;
+/** The R2 key behind one of our media URLs (signed or not), or null: not ours, or removed. */
+function mediaKeyOf(url: string | undefined, config: Config): string | null {
+  return url === undefined ? null : mediaKeyOfUrl(url, config.publicBaseUrl);
 }
 
 const videoNotFound = (id: string) => new ProblemError("not_found", `No video ${id} exists for this API key.`);
@@ -337,7 +337,7 @@ openaiRoutes.post("/openai/v1/images/generations", async (c) => {
   }
   const data =
     responseFormat === "url"
-      ? job.outputs.map((output) => ({ url: output.url }))
+      ? job.outputs.map((output) => ({ url: output.url ?? "" })) // a job just completed: its links exist
       : await Promise.all(
           job.outputs.map(async (output) => {
             const key = mediaKeyOf(output.url, config);

@@ -1,24 +1,27 @@
 /**
- * @module routes/uploads — `POST /v1/uploads`: a client's file into R2, as a permanent URL
- * usable as any job input.
+ * @module routes/uploads — `POST /v1/uploads`: a client's file into R2, as a URL usable as
+ * any job input; `DELETE /v1/uploads/{id}` removes it.
  *
  * The body is the raw file with its own Content-Type (no multipart form: nothing to parse,
  * and the bytes can stream straight through). The declared type must be one the models
  * take, the size within its kind's limit — checked from Content-Length before a byte is
  * read, and again while streaming — and the leading bytes must prove the declared type
  * before anything is stored. The file streams into R2 (never buffered whole) and is
- * hashed on the way.
+ * hashed on the way. Each upload has a Durable Object (uploads/upload-object) that is
+ * written before the bytes and decides when the file expires.
  */
+import type { Context } from "hono";
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { loadConfig } from "../env";
 import { ProblemError } from "../http/problem";
-import { sha256Hex } from "../lib/encoding";
 import { randomToken } from "../lib/ids";
+import { purgeMediaCache } from "../media/media-cache";
 import type { MediaKind } from "../media/signatures";
 import { extensionOf, kindOf } from "../media/signatures";
 import type { StreamFailure } from "../media/stream-to-r2";
 import { streamToR2 } from "../media/stream-to-r2";
+import { isUploadId, uploadPrefix } from "../uploads/upload-keys";
 
 export const uploadRoutes = new Hono<AppEnv>();
 
@@ -67,14 +70,6 @@ export function acceptedUploadType(declared: string, sniffed: string | null): st
   return null;
 }
 
-/**
- * The key's tenant segment: a digest, not the tenant id, because media URLs are public and
- * tenant ids may be meaningful names. Stable, so a tenant's uploads share a prefix.
- */
-async function tenantSegment(tenant: string): Promise<string> {
-  return (await sha256Hex(`uploads:${tenant}`)).slice(0, 16);
-}
-
 /** Content-Length as a number; null when absent; a 400 when malformed. */
 function declaredLength(header: string | undefined): number | null {
   if (header === undefined) return null;
@@ -113,7 +108,6 @@ function uploadProblem(failure: StreamFailure, declared: string, limit: number):
 }
 
 uploadRoutes.post("/v1/uploads", async (c) => {
-  const config = loadConfig(c.env);
   const declared = declaredUploadType(c.req.header("content-type"));
   if (!declared) {
     throw new ProblemError("unsupported_media_type", `Send the raw file with its Content-Type, one of: ${uploadContentTypes.join(", ")}.`);
@@ -123,23 +117,43 @@ uploadRoutes.post("/v1/uploads", async (c) => {
   const body = c.req.raw.body;
   if (length === 0 || !body) throw new ProblemError("invalid_request", "The body is empty: send the file's bytes as the request body.");
 
-  const prefix = `uploads/${await tenantSegment(c.get("tenant"))}`;
+  const tenant = c.get("tenant");
+  const id = `upl_${randomToken(20)}`;
+  const prefix = await uploadPrefix(tenant, id);
+  const record = uploadStub(c, id);
+  // Recorded before a byte is stored: a write cut off by a crash is cleaned up by its alarm.
+  if (!(await record.begin({ id, tenant, prefix }))) throw new ProblemError("internal_error", "The upload could not be stored. Please retry.");
   const result = await streamToR2({
     bucket: c.env.MEDIA,
     body,
     length,
     maxBytes: limit,
     accept: (sniffed) => acceptedUploadType(declared, sniffed),
-    keyFor: (contentType) => `${prefix}/${randomToken(20)}/upload.${extensionOf(contentType)}`,
+    keyFor: (contentType) => `${prefix}upload.${extensionOf(contentType)}`,
   });
-  if (!result.ok) throw uploadProblem(result.failure, declared, limit);
-
+  if (!result.ok) {
+    await record.abandon();
+    throw uploadProblem(result.failure, declared, limit);
+  }
   const { key, bytes, sha256, contentType } = result.value;
+  const upload = await record.stored({ key, content_type: contentType, bytes, sha256 });
+  if (!upload?.url) throw new ProblemError("internal_error", "The upload could not be stored. Please retry.");
   // Storage held counts in the tenant's usage (GET /v1/usage); a failed record loses a count, never the upload.
-  const tenant = c.get("tenant");
   await c.env.ACCOUNTS.get(c.env.ACCOUNTS.idFromName(tenant))
     .recordStorage([{ key, kind: "upload", bytes }])
     .catch(() => console.error("upload storage record failed"));
-  const url = `${config.publicBaseUrl}/media/${key}`;
-  return c.json({ url, content_type: contentType, bytes, sha256 }, 201, { location: url });
+  return c.json(upload, 201, { location: upload.url });
+});
+
+function uploadStub(c: Context<AppEnv>, id: string) {
+  return c.env.UPLOADS.get(c.env.UPLOADS.idFromName(id));
+}
+
+/** Deletes the upload now, whatever uses it; this location's edge cache forgets it too. */
+uploadRoutes.delete("/v1/uploads/:id", async (c) => {
+  const id = c.req.param("id");
+  const outcome = isUploadId(id) ? await uploadStub(c, id).remove(c.get("tenant")) : null;
+  if (!outcome) throw new ProblemError("not_found", `No upload ${id} exists for this API key.`);
+  await purgeMediaCache(loadConfig(c.env).publicBaseUrl, outcome.keys);
+  return c.json(outcome.upload);
 });

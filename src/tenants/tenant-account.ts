@@ -28,7 +28,10 @@ import { TenantAccountStore } from "./tenant-account-store";
 import type { SettingsPatch, TenantSettings, WebhookSecretState } from "./tenant-settings";
 import { applySettingsPatch, initialWebhookSecretState, storedSettings } from "./tenant-settings";
 
-export type AdmitResult = (AdmissionDecision & { ok: true; position: number | null; replayed: boolean }) | (AdmissionDecision & { ok: false });
+/** The tenant's defaults for a new job's media (its settings), handed out with the admission: no second call. */
+export type MediaDefaults = Pick<TenantSettings, "retention_days" | "media_access">;
+
+export type AdmitResult = (AdmissionDecision & { ok: true; position: number | null; replayed: boolean; media: MediaDefaults }) | (AdmissionDecision & { ok: false });
 
 export type QueueStatus = { state: "running" } | { state: "waiting"; position: number } | { state: "unknown" };
 
@@ -103,11 +106,11 @@ export class TenantAccount extends DurableObject<Env> {
     if (existing?.state === "done") {
       // A replay of a job that already ran and settled: nothing to hold, not a new submit.
       const remaining = this.current.budget ? budgetMicros(this.current.budget) - this.spentMicros() - this.store.counts().reserved_micros : null;
-      return { ok: true, state: "running", reserve_micros: 0, priced_only: false, remaining_micros: remaining, position: null, replayed: true };
+      return { ok: true, state: "running", reserve_micros: 0, priced_only: false, remaining_micros: remaining, position: null, replayed: true, media: this.mediaDefaults() };
     }
     if (existing) {
       const remaining = this.current.budget ? budgetMicros(this.current.budget) - this.spentMicros() - this.store.counts().reserved_micros : null;
-      return { ok: true, state: existing.state, reserve_micros: existing.reserved_micros, priced_only: false, remaining_micros: remaining, position: this.store.position(request.job_id), replayed: true };
+      return { ok: true, state: existing.state, reserve_micros: existing.reserved_micros, priced_only: false, remaining_micros: remaining, position: this.store.position(request.job_id), replayed: true, media: this.mediaDefaults() };
     }
     const config = loadConfig(this.env);
     const { submitsPerMinute } = effectiveLimits(this.current, config.tenantDefaults);
@@ -120,7 +123,7 @@ export class TenantAccount extends DurableObject<Env> {
     if (!decision.ok) return decision;
     this.store.addOpenJob(request.job_id, decision.state, decision.reserve_micros, now + sweepAfterMs);
     await this.armAlarm();
-    return { ...decision, position: decision.state === "waiting" ? this.store.position(request.job_id) : null, replayed: false };
+    return { ...decision, position: decision.state === "waiting" ? this.store.position(request.job_id) : null, replayed: false, media: this.mediaDefaults() };
   }
 
   /** Forgets a job whose creation failed after it was admitted (its hold and slot come back). */
@@ -159,6 +162,10 @@ export class TenantAccount extends DurableObject<Env> {
 
   async settings(): Promise<TenantSettings> {
     return this.current;
+  }
+
+  private mediaDefaults(): MediaDefaults {
+    return { retention_days: this.current.retention_days, media_access: this.current.media_access };
   }
 
   async updateSettings(patch: SettingsPatch): Promise<TenantSettings> {

@@ -21,17 +21,22 @@ export interface OutboxDeps {
   signingSecrets: (tenant: string) => Promise<string[]>;
   /** Why the URL may not receive webhooks now, or null (re-checked before every attempt). */
   urlProblem: (url: string) => string | null;
+  /**
+   * Rewrites a stored body just before an attempt sends it (a private job's links are signed
+   * afresh, so a late retry still carries working ones); the stored body is sent as is without it.
+   */
+  render?: (payload: string) => Promise<string>;
 }
 
-/** The outbox's outside world for a job object: the upstream fetch, the tenant's secrets and the URL rules. */
-export function outboxDeps(env: Env, config: Config, now: () => number): OutboxDeps {
+/** The outbox's outside world for a job object: the upstream fetch, the tenant's secrets, the URL rules, how bodies are rendered. */
+export function outboxDeps(env: Env, config: Config, now: () => number, render?: OutboxDeps["render"]): OutboxDeps {
   const signingSecrets = async (tenant: string) => {
     // The generations live in the tenant's account (rotated through the admin API).
     const state = await env.ACCOUNTS.get(env.ACCOUNTS.idFromName(tenant)).webhookSecretState();
     const generations = [state.generation, ...(state.previous ? [state.previous.generation] : [])];
     return Promise.all(generations.map((generation) => webhookSecretFor(config.serverSecret, tenant, generation)));
   };
-  return { fetch: upstreamFetch(env), now, signingSecrets, urlProblem: (url) => webhookUrlProblem(url, config) };
+  return { fetch: upstreamFetch(env), now, signingSecrets, urlProblem: (url) => webhookUrlProblem(url, config), render };
 }
 
 export class WebhookOutbox {
@@ -83,7 +88,7 @@ export class WebhookOutbox {
       const problem = deps.urlProblem(job.webhook.url);
       const result = problem
         ? { outcome: "gone" as const, status: null, error: `webhook URL refused: ${problem}`, durationMs: 0 }
-        : await deliverWebhook({ url: job.webhook.url, id: row.id, body: row.payload, secret }, { fetch: deps.fetch, now: deps.now });
+        : await deliverWebhook({ url: job.webhook.url, id: row.id, body: deps.render ? await deps.render(row.payload) : row.payload, secret }, { fetch: deps.fetch, now: deps.now });
       const attemptedAt = deps.now();
       const made = row.attempts_in_round + 1;
       let state: DeliveryState = result.outcome === "delivered" ? "delivered" : result.outcome === "gone" ? "gone" : "pending";

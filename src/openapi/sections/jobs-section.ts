@@ -34,6 +34,15 @@ export const jobRequestExamples: Record<string, { summary: string; value: JsonOb
     summary: "Continue a clip (duration is the total length, clip included)",
     value: { model: "wan2.7-i2v", input: { mode: "video_continuation", first_clip: "https://cdn.example.com/clip.mp4", duration: 12 } },
   },
+  privateWithRetention: {
+    summary: "Private media kept for 7 days, links valid 10 minutes",
+    value: {
+      model: "wan2.7-i2v",
+      input: { first_frame: "https://cdn.example.com/cat.png" },
+      retention: { days: 7 },
+      media: { access: "private", link_ttl_seconds: 600 },
+    },
+  },
   imageSet: {
     summary: "wan2.7-image-pro: a coherent set of 6 images",
     value: { model: "wan2.7-image-pro", input: { prompt: "a four-season storyboard of one lighthouse", n: 6, enable_sequential: true, size: "2K" } },
@@ -102,10 +111,21 @@ export const jobsSection: ApiSection = {
       get: operation({
         operationId: "getJob",
         summary: "Get a job",
+        description: "Links of private media are signed afresh on every read (valid `media.link_ttl_seconds`). `thumbnail_url` and `poster_url` appear shortly after `completed`.",
         tag,
         parameters: [jobId, componentRef("parameters", "Prefer")],
         responses: { 200: jsonResponse("The job.", "Job", { "Preference-Applied": header("PreferenceApplied") }) },
         problems: ["not_found"],
+      }),
+      delete: operation({
+        operationId: "deleteJob",
+        summary: "Delete a job's media",
+        description:
+          "Deletes every stored object of a finished job — outputs, thumbnails, posters, and the uploads only this job used — before answering; `GET /media/…` of them is a 404 from then on (a Cloudflare location that had one cached may serve it for at most `MEDIA_EDGE_TTL_SECONDS`, 5 minutes by default). The job record stays, with `deleted_at` set and its outputs without links; a `job.deleted` webhook event is sent to subscribers. A job still queued or running is a 409 (cancel it first). Deleting again answers the same job.",
+        tag,
+        parameters: [jobId],
+        responses: { 200: jsonResponse("The job, with `deleted_at`.", "Job") },
+        problems: ["not_found", "conflict"],
       }),
     },
     "/v1/jobs/{id}/cancel": {
@@ -125,7 +145,7 @@ export const jobsSection: ApiSection = {
         operationId: "streamJobEvents",
         summary: "Follow a job (Server-Sent Events)",
         description:
-          "`event: job` with the job object as `data`: the current state first, then every change; a `: keep-alive` comment every 15 s; the stream ends after a terminal state. Browsers: `EventSource` cannot send the Authorization header, so read the stream with `fetch` instead.",
+          "`event: job` with the job object as `data`: the current state first, then every change (private media links signed afresh in each); a `: keep-alive` comment every 15 s; the stream ends after a terminal state. Browsers: `EventSource` cannot send the Authorization header, so read the stream with `fetch` instead.",
         tag,
         parameters: [jobId],
         responses: {

@@ -31,7 +31,7 @@ export const webhooksSection: ApiSection = {
       post: {
         operationId: "jobEvent",
         summary: "A job changed state",
-        description: `Sent to \`webhook.url\` for each subscribed event (default: ${defaultWebhookEvents.join(", ")}; \`job.running\` on request). \`job.completed\` is sent only once the outputs are in R2. Answer 2xx within 15 s; otherwise it is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h with the same \`webhook-id\`, then given up. A 410 stops retries.`,
+        description: `Sent to \`webhook.url\` for each subscribed event (default: ${defaultWebhookEvents.join(", ")}; \`job.running\` and \`job.deleted\` on request). \`job.completed\` is sent only once the outputs are in R2; \`job.deleted\` once a job's media were removed, by \`DELETE /v1/jobs/{id}\` (\`deleted_at\`) or by its retention (\`expired_at\`). Links of private media are signed afresh for each attempt. Answer 2xx within 15 s; otherwise it is retried after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h with the same \`webhook-id\`, then given up. A 410 stops retries.`,
         tags: [tag],
         parameters: [
           signatureHeader("webhook-id", "The event id, the same on every retry (deduplicate on it)"),

@@ -51,6 +51,12 @@ export const defaultPolicy: MachinePolicy = {
 
 type Polling = { baseMs: number; maxMs: number };
 
+/** The policy a deployment runs with (`MAX_ATTEMPTS` overrides the attempts that may bill). */
+export function policyFor(env: object): MachinePolicy {
+  const maxAttempts = Number((env as { MAX_ATTEMPTS?: unknown }).MAX_ATTEMPTS);
+  return Number.isInteger(maxAttempts) && maxAttempts > 0 ? { ...defaultPolicy, maxAttempts } : defaultPolicy;
+}
+
 export type JobEvent =
   | { type: "create_started"; provider: ProviderId; idempotencyKey: string; startDeadlineMs: number; polling: Polling; quote: PriceQuote; recoverAfterMs: number }
   | { type: "created"; index: number; upstreamId: string; task: UpstreamTask; providerUsage?: unknown }

@@ -23,8 +23,8 @@ import { DeliveryStore } from "../webhooks/delivery-store";
 import { outboxDeps, WebhookOutbox } from "../webhooks/webhook-outbox";
 import { JobAudience } from "./job-audience";
 import { JobEffects } from "./job-effects";
-import type { JobEvent, MachinePolicy } from "./job-machine";
-import { defaultPolicy, isTerminal, transition } from "./job-machine";
+import type { JobEvent } from "./job-machine";
+import { isTerminal, policyFor, transition } from "./job-machine";
 import { cleanUpMedia, mediaKeysOf, retainUploads } from "./job-media";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import { JobStore } from "./job-store";
@@ -73,11 +73,6 @@ export class JobObject extends DurableObject<Env> {
 
   private get config(): Config {
     return loadConfig(this.env);
-  }
-
-  private policy(): MachinePolicy {
-    const maxAttempts = Number(this.env.MAX_ATTEMPTS);
-    return Number.isInteger(maxAttempts) && maxAttempts > 0 ? { ...defaultPolicy, maxAttempts } : defaultPolicy;
   }
 
   private owned(tenant: string): JobRecord | null {
@@ -218,7 +213,7 @@ export class JobObject extends DurableObject<Env> {
 
   private apply(event: JobEvent, detail?: unknown): void {
     const before = this.job!;
-    const changed = transition(before, event, this.now(), this.policy());
+    const changed = transition(before, event, this.now(), policyFor(this.env));
     if (changed === before) return;
     const visible = publicState(changed) !== publicState(before);
     const after = visible ? { ...changed, sequence: (before.sequence ?? 0) + 1 } : changed;

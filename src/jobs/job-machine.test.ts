@@ -4,41 +4,12 @@ import type { JobEvent, MachinePolicy } from "./job-machine";
 import { defaultPolicy, transition } from "./job-machine";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import type { JobRecord } from "./job-types";
-import { initialUsage } from "./job-usage";
-import type { PriceQuote } from "../billing/price-book";
+import { jobRecord, quote05 } from "./job-record-fixture";
 
 const t0 = Date.parse("2026-11-24T12:00:00.000Z");
-/** 5 s of 720p at $0.10/s. */
-const quote05: PriceQuote = { units: { seconds: 5, resolution: "720p" }, unit_price_usd: 0.1, price_version: "test", price_source: "published", estimated_cost_usd: 0.5, unpriced_reason: null };
 const policy: MachinePolicy = { ...defaultPolicy, random: () => 1 };
 
-function job(overrides: Partial<JobRecord> = {}): JobRecord {
-  return {
-    id: "job_0000000000aaaaaaaaaaaaaaaa",
-    tenant: "dev",
-    model: "wan2.7-i2v",
-    input: { first_frame: "https://e.com/a.png", mode: "first_frame", resolution: "720p", duration: 5, prompt_extend: false, watermark: false },
-    metadata: {},
-    providers: ["evolink"],
-    provider_cursor: 0,
-    skip_providers: [],
-    status: "queued",
-    progress: 0,
-    created_at: new Date(t0).toISOString(),
-    updated_at: new Date(t0).toISOString(),
-    completed_at: null,
-    attempts: [],
-    outputs: [],
-    error: null,
-    usage: initialUsage(quote05),
-    deadline_at: t0 + 1_800_000,
-    submit: { tries: 0, due_at: t0 },
-    copy: null,
-    webhook: null,
-    request_hash: null,
-    ...overrides,
-  };
-}
+const job = (overrides: Partial<JobRecord> = {}): JobRecord => jobRecord(t0, overrides);
 
 const pending: UpstreamTask = { state: "pending", progress: 0, upstreamStatus: "pending" };
 const processing: UpstreamTask = { state: "running", progress: 40, upstreamStatus: "processing" };

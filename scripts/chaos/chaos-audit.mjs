@@ -191,7 +191,8 @@ export function auditChaos({ outcomes, views, listed, downloads, tasks, creates,
   }
 
   // 7. R2: nothing under outputs/ that no job references (a copy cut by a kill must not leak).
-  const referenced = new Set(state.jobs.flatMap(({ job }) => [...job.outputs, ...(job.copy?.done ?? [])].map((output) => output.key)));
+  // An output's thumbnail and poster are the job's too (made after it completed).
+  const referenced = new Set(state.jobs.flatMap(({ job }) => [...job.outputs, ...(job.copy?.done ?? [])].flatMap((output) => [output.key, output.thumbnail_key, output.poster_key].filter(Boolean))));
   const unreferenced = state.objects.filter((object) => object.key.startsWith("outputs/") && !referenced.has(object.key)).map((object) => object.key);
 
   // Acknowledged work a crash made fail: every create's answer lost, the attempts spent. Worst

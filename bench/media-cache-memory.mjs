@@ -12,11 +12,11 @@
  * Prints the baseline and the peak RSS of each read. A fill that buffered what the slow
  * client had not read yet (a `tee()` of one R2 stream) would show up in (1) as hundreds of MB.
  */
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalStack } from "../scripts/local-stack.mjs";
-import { rssBytes, sampleRss, workerdPids } from "./lib/memory.mjs";
+import { holdsPath, rssBytes, sampleRss, workerdPids } from "./lib/memory.mjs";
 
 const option = (name, fallback) => {
   const at = process.argv.indexOf(`--${name}`);
@@ -30,19 +30,6 @@ const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 const mb = (bytes) => Math.round(bytes / MB);
 const headers = { authorization: "Bearer wan-edge-dev-key", "content-type": "application/json" };
 
-function holdsPath(pid, path) {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(path);
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
-}
 
 /** Reads `url` at about `bytesPerSecond` (0: as fast as it comes); returns bytes, seconds and X-Cache. */
 async function read(url, bytesPerSecond) {

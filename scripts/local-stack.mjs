@@ -51,11 +51,13 @@ function probePort(host, port) {
 }
 
 /**
- * @param {{ gatewayPort?: number, emulatorPort?: number, persist?: string | false, logLevel?: string,
+ * @param {{ gatewayPort?: number, emulatorPort?: number, emulatorUrl?: string, persist?: string | false, logLevel?: string,
  *   vars?: Record<string,string>, entrypoint?: string, bindings?: Record<string, unknown>, migrations?: unknown[],
  *   realProviders?: Array<{ id: string, baseUrl: string, apiKey: string }> }} options
  *   `entrypoint`, `bindings` and `migrations` let the benchmarks run their own Worker around the gateway.
  *   `realProviders` replace the emulator for those providers (`scripts/dev-providers.mjs`).
+ *   `emulatorUrl`: use an emulator that is already running there and start only the gateway (the
+ *   chaos run kills and restarts the gateway while its emulator — the "providers" — lives on).
  * @returns {Promise<{ gatewayUrl: string, emulatorUrl: string, stop: () => Promise<void> }>}
  */
 export async function startLocalStack(options = {}) {
@@ -64,16 +66,16 @@ export async function startLocalStack(options = {}) {
   const emulatorPort = options.emulatorPort ?? 8788;
   const host = "127.0.0.1";
   const gatewayUrl = `http://${host}:${gatewayPort}`;
-  const emulatorUrl = `http://${host}:${emulatorPort}`;
+  const emulatorUrl = options.emulatorUrl ?? `http://${host}:${emulatorPort}`;
   const logLevel = options.logLevel ?? "warn";
   const text = (value) => ({ type: "plain_text", value });
   const secret = (value) => ({ type: "secret_text", value });
 
-  for (const [port, role] of [[gatewayPort, "gateway"], [emulatorPort, "emulator"]]) {
+  for (const [port, role] of [[gatewayPort, "gateway"], ...(options.emulatorUrl ? [] : [[emulatorPort, "emulator"]])]) {
     const code = await probePort(host, port);
     if (code) throw new PortInUseError(port, role, code);
   }
-  const emulator = await startEmulator({ host, port: emulatorPort, publicUrl: emulatorUrl });
+  const emulator = options.emulatorUrl ? null : await startEmulator({ host, port: emulatorPort, publicUrl: emulatorUrl });
 
   // Every provider points at its emulator personality; the key is a placeholder the
   // emulator accepts. Ports can move, so the URL-valued vars are set here, not in the file.
@@ -110,7 +112,7 @@ export async function startLocalStack(options = {}) {
     });
     await gateway.ready;
   } catch (error) {
-    await emulator.dispose();
+    await emulator?.dispose();
     throw error;
   }
   return {
@@ -118,7 +120,7 @@ export async function startLocalStack(options = {}) {
     emulatorUrl,
     async stop() {
       await gateway.dispose();
-      await emulator.dispose();
+      await emulator?.dispose();
     },
   };
 }

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { mediaCacheKey, purgeMediaCache } from "../src/media/media-cache";
-import { downloadName } from "../src/routes/media";
+import { downloadName } from "../src/media/download-name";
 import { countingBucket, gatewayWith, storeObject } from "./media-helpers";
 
 const base = "http://gateway.test";

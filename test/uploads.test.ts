@@ -4,7 +4,8 @@ import { describe, expect, it } from "vitest";
 import type { AppEnv } from "../src/app-env";
 import { apiKeyAuth } from "../src/http/auth";
 import { renderProblem } from "../src/http/problem";
-import { uploadLimits, uploadRoutes } from "../src/routes/uploads";
+import { uploadLimits } from "../src/media/store-upload";
+import { uploadRoutes } from "../src/routes/uploads";
 import { devKey, gateway, sha256Hex } from "./helpers";
 
 // The route is not mounted in the app yet: mount it here exactly as app.ts mounts routes.

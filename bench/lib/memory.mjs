@@ -1,7 +1,7 @@
 /**
  * @module bench/lib/memory — resident memory of the workerd processes (Linux /proc).
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync, readFileSync, readlinkSync } from "node:fs";
 
 /** PIDs of every running workerd process. */
 export function workerdPids() {
@@ -40,4 +40,19 @@ export function sampleRss(pid, everyMs = 20) {
       return Math.max(peak, rssBytes(pid));
     },
   };
+}
+
+/** Whether process `pid` has a file or folder under `path` open. */
+export function holdsPath(pid, path) {
+  try {
+    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
+      try {
+        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(path);
+      } catch {
+        return false;
+      }
+    });
+  } catch {
+    return false;
+  }
 }

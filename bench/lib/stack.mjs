@@ -3,26 +3,12 @@
  * the gateway plus its ceilings), on a fresh state folder, for `npm run bench` and
  * `bench/edge-probe.mjs`.
  */
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { startLocalStack } from "../../scripts/local-stack.mjs";
-import { workerdPids } from "./memory.mjs";
+import { holdsPath, workerdPids } from "./memory.mjs";
 
-/** Whether process `pid` has a file or folder under `path` open. */
-function holdsPath(pid, path) {
-  try {
-    return readdirSync(`/proc/${pid}/fd`).some((fd) => {
-      try {
-        return readlinkSync(`/proc/${pid}/fd/${fd}`).startsWith(path);
-      } catch {
-        return false;
-      }
-    });
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Starts the stack. `gatewayPid` is the gateway's own workerd (the one process holding the

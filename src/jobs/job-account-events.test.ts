@@ -3,6 +3,7 @@ import type { PriceQuote } from "../billing/price-book";
 import { defaultPolicy, transition } from "./job-machine";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import type { JobRecord } from "./job-types";
+import { jobRecord } from "./job-record-fixture";
 import { initialUsage } from "./job-usage";
 
 const t0 = Date.parse("2026-12-01T10:00:00.000Z");
@@ -10,32 +11,7 @@ const policy = { ...defaultPolicy, random: () => 1 };
 const quote: PriceQuote = { units: { seconds: 5, resolution: "720p" }, unit_price_usd: 0.1, price_version: "v", price_source: "published", estimated_cost_usd: 0.5, unpriced_reason: null };
 
 function held(change: Partial<JobRecord> = {}): JobRecord {
-  return {
-    id: "job_0000000000aaaaaaaaaaaaaaaa",
-    tenant: "t",
-    model: "wan2.7-i2v",
-    input: { first_frame: "https://e.com/a.png", mode: "first_frame", resolution: "720p", duration: 5, prompt_extend: false, watermark: false },
-    metadata: {},
-    providers: ["evolink"],
-    provider_cursor: 0,
-    skip_providers: [],
-    status: "queued",
-    progress: 0,
-    created_at: new Date(t0).toISOString(),
-    updated_at: new Date(t0).toISOString(),
-    completed_at: null,
-    attempts: [],
-    outputs: [],
-    error: null,
-    usage: initialUsage(quote),
-    deadline_at: t0 + 1_800_000,
-    submit: { tries: 0, due_at: t0 },
-    copy: null,
-    webhook: null,
-    request_hash: null,
-    hold: { position: 2, tries: 0, due_at: t0 + 5_000 },
-    ...change,
-  };
+  return jobRecord(t0, { tenant: "t", usage: initialUsage(quote), hold: { position: 2, tries: 0, due_at: t0 + 5_000 }, ...change });
 }
 
 describe("a job held for a running slot", () => {

@@ -27,6 +27,11 @@ export function mayBill(attempt: Attempt): boolean {
   return attempt.upstream_id !== null || attempt.status === "outcome_unknown" || attempt.status === "creating";
 }
 
+/** A task the job walked away from that may still finish upstream (it is still read). */
+export function stillFinishing(attempt: Attempt): boolean {
+  return attempt.status === "abandoned" && attempt.upstream_id !== null && Boolean(attempt.due) && attempt.upstream_state !== "failed";
+}
+
 /** A copy of the attempts with `index` changed. */
 export function withAttempt(job: Pick<JobRecord, "attempts">, index: number, change: Partial<Attempt>): Attempt[] {
   const attempts = job.attempts.slice();

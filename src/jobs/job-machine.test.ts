@@ -4,41 +4,12 @@ import type { JobEvent, MachinePolicy } from "./job-machine";
 import { defaultPolicy, transition } from "./job-machine";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import type { JobRecord } from "./job-types";
-import { initialUsage } from "./job-usage";
-import type { PriceQuote } from "../billing/price-book";
+import { jobRecord, quote05 } from "./job-record-fixture";
 
 const t0 = Date.parse("2026-11-24T12:00:00.000Z");
-/** 5 s of 720p at $0.10/s. */
-const quote05: PriceQuote = { units: { seconds: 5, resolution: "720p" }, unit_price_usd: 0.1, price_version: "test", price_source: "published", estimated_cost_usd: 0.5, unpriced_reason: null };
 const policy: MachinePolicy = { ...defaultPolicy, random: () => 1 };
 
-function job(overrides: Partial<JobRecord> = {}): JobRecord {
-  return {
-    id: "job_0000000000aaaaaaaaaaaaaaaa",
-    tenant: "dev",
-    model: "wan2.7-i2v",
-    input: { first_frame: "https://e.com/a.png", mode: "first_frame", resolution: "720p", duration: 5, prompt_extend: false, watermark: false },
-    metadata: {},
-    providers: ["evolink"],
-    provider_cursor: 0,
-    skip_providers: [],
-    status: "queued",
-    progress: 0,
-    created_at: new Date(t0).toISOString(),
-    updated_at: new Date(t0).toISOString(),
-    completed_at: null,
-    attempts: [],
-    outputs: [],
-    error: null,
-    usage: initialUsage(quote05),
-    deadline_at: t0 + 1_800_000,
-    submit: { tries: 0, due_at: t0 },
-    copy: null,
-    webhook: null,
-    request_hash: null,
-    ...overrides,
-  };
-}
+const job = (overrides: Partial<JobRecord> = {}): JobRecord => jobRecord(t0, overrides);
 
 const pending: UpstreamTask = { state: "pending", progress: 0, upstreamStatus: "pending" };
 const processing: UpstreamTask = { state: "running", progress: 40, upstreamStatus: "processing" };
@@ -323,6 +294,40 @@ describe("job schedule", () => {
     const sent = transition(canceled, { type: "cancel_sent", index: 0 }, t0, policy);
     expect(dueWork(sent, t0)).toEqual({ kind: "settle" });
     expect(dueWork(transition(sent, { type: "settled", indexes: [], final: true }, t0, policy), t0)).toBeNull();
+  });
+});
+
+describe("never failing while a paid result may still arrive", () => {
+  const outOfTries: JobRecord = job({ providers: ["evolink", "dashscope"] });
+
+  it("waits for a task it walked away from before failing, and takes its result", () => {
+    const first = accepted(outOfTries, "evolink", "evo-1");
+    const stuck = transition({ ...first, attempts: [{ ...first.attempts[0]!, start_deadline_at: t0 }] }, { type: "stuck", index: 0 }, t0 + 1, policy);
+    const second = accepted(stuck, "dashscope", "ds-1", processing);
+    // dashscope fails and no provider is left: the job does not fail while evo-1 may finish
+    const waiting = transition(second, { type: "observed", index: 1, task: failedWith({ ...genFailed, retryable: false }) }, t0 + 2, policy);
+    expect(waiting.status).toBe("running");
+    expect(waiting.submit).toBeNull();
+    const late = transition(waiting, { type: "observed", index: 0, task: completed }, t0 + 3, policy);
+    expect(late.copy).toMatchObject({ attempt: 0 });
+  });
+
+  it("fails once the task it waited on ends without a result", () => {
+    const first = accepted(outOfTries, "evolink", "evo-1");
+    const stuck = transition({ ...first, attempts: [{ ...first.attempts[0]!, start_deadline_at: t0 }] }, { type: "stuck", index: 0 }, t0 + 1, policy);
+    const second = accepted(stuck, "dashscope", "ds-1", processing);
+    const waiting = transition(second, { type: "observed", index: 1, task: failedWith({ ...genFailed, retryable: false }) }, t0 + 2, policy);
+    const failed = transition(waiting, { type: "observed", index: 0, task: failedWith(genFailed) }, t0 + 3, policy);
+    expect(failed.status).toBe("failed");
+    expect(failed.error?.code).toBe("upstream_generation_failed");
+  });
+
+  it("records a second task a create answer names after a callback was adopted", () => {
+    const creating = transition(job(), started(), t0, policy);
+    const adopted = transition(creating, { type: "callback", provider: "evolink", upstreamId: "from-callback" }, t0 + 1, policy);
+    const answered = transition(adopted, { type: "created", index: 0, upstreamId: "from-answer", task: pending }, t0 + 2, policy);
+    expect(answered.attempts.map((attempt) => [attempt.upstream_id, attempt.status])).toEqual([["from-callback", "running"], ["from-answer", "abandoned"]]);
+    expect(answered.attempts[1]!.cancel_due).toBe(true);
   });
 });
 

@@ -22,7 +22,7 @@ import type { ProviderId, UpstreamError, UpstreamTask } from "../providers/provi
 import type { PriceQuote } from "../billing/price-book";
 import type { AccountEvent } from "./job-account-events";
 import { accountTransition, settleNow } from "./job-account-events";
-import { abandoned, adopt, liveIndex, mayBill, nextProvider, refusals, settleAttempts, withAttempt } from "./job-attempts";
+import { abandoned, adopt, liveIndex, mayBill, nextProvider, refusals, settleAttempts, stillFinishing, withAttempt } from "./job-attempts";
 import type { MediaEvent } from "./job-media-transition";
 import { isMediaEvent, mediaTransition, wantsVariants } from "./job-media-transition";
 import { usageOf } from "./job-usage";
@@ -50,6 +50,12 @@ export const defaultPolicy: MachinePolicy = {
 };
 
 type Polling = { baseMs: number; maxMs: number };
+
+/** The policy a deployment runs with (`MAX_ATTEMPTS` overrides the attempts that may bill). */
+export function policyFor(env: object): MachinePolicy {
+  const maxAttempts = Number((env as { MAX_ATTEMPTS?: unknown }).MAX_ATTEMPTS);
+  return Number.isInteger(maxAttempts) && maxAttempts > 0 ? { ...defaultPolicy, maxAttempts } : defaultPolicy;
+}
 
 export type JobEvent =
   | { type: "create_started"; provider: ProviderId; idempotencyKey: string; startDeadlineMs: number; polling: Polling; quote: PriceQuote; recoverAfterMs: number }
@@ -95,6 +101,22 @@ function finish(job: JobRecord, status: "failed" | "canceled", error: JobError |
   return { ...ended, usage: usageOf(ended, true) };
 }
 
+/**
+ * Fails the job — unless a task it walked away from may still finish: that result would be
+ * paid for, so the job waits for it (until its deadline) and fails only once none is left.
+ */
+function failOrWait(job: JobRecord, error: JobError, now: number): JobRecord {
+  if (!job.attempts.some(stillFinishing)) return finish(job, "failed", error, now);
+  const waiting: JobRecord = { ...job, submit: null, waiting_error: error, updated_at: iso(now) };
+  return { ...waiting, usage: usageOf(waiting, false) };
+}
+
+/** After a task walked away from ended without a result: fail a job that was only waiting on it. */
+function afterWalkedAwayEnded(job: JobRecord, now: number): JobRecord {
+  if (!job.waiting_error || isTerminal(job) || job.copy || job.submit || liveIndex(job) >= 0) return job;
+  return failOrWait(job, job.waiting_error, now);
+}
+
 /** The next read of an attempt's task; none past the deadline of a job that is already over. */
 function readAgain(job: JobRecord, attempt: Attempt, tries: number, now: number, policy: MachinePolicy, atLeastMs = 0): Attempt["due"] {
   const dueAt = now + Math.max(atLeastMs, backoffDelay(tries + 1, { ...(attempt.polling ?? policy.poll), random: policy.random }));
@@ -115,9 +137,9 @@ function moveOn(job: JobRecord, index: number, status: Attempt["status"], error:
   const next = nextProvider(base, skip, Math.max(0, job.providers.indexOf(attempt.provider)));
   if (!error.retryable || next === null) {
     const all = next === null && base.attempts.some((other) => other.status === "failed" && other.provider !== attempt.provider);
-    return finish(base, "failed", all ? { ...error, message: `Every eligible provider refused or failed this job (${refusals(base)}).` } : error, now);
+    return failOrWait(base, all ? { ...error, message: `Every eligible provider refused or failed this job (${refusals(base)}).` } : error, now);
   }
-  if (base.attempts.filter(mayBill).length >= policy.maxAttempts) return finish(base, "failed", error, now);
+  if (base.attempts.filter(mayBill).length >= policy.maxAttempts) return failOrWait(base, error, now);
   return { ...base, provider_cursor: next.index, submit: { tries: 0, due_at: now }, usage: usageOf(base, false) };
 }
 
@@ -166,7 +188,7 @@ function observe(job: JobRecord, index: number, task: UpstreamTask, now: number,
       return { ...base, usage: usageOf(base, false) };
     }
     case "failed": {
-      if (!live) return { ...job, attempts: withAttempt(job, index, { ...noted, ended_at: attempt.ended_at ?? stamp, due: null, cancel_due: false }) };
+      if (!live) return afterWalkedAwayEnded({ ...job, attempts: withAttempt(job, index, { ...noted, ended_at: attempt.ended_at ?? stamp, due: null, cancel_due: false }) }, now);
       const base = { ...job, attempts: withAttempt(job, index, noted) };
       const kind = task.error.kind;
       // The provider canceled, expired or forgot the task: it bills nothing more, so another may try.
@@ -225,7 +247,10 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
     }
     case "created": {
       const attempt = job.attempts[event.index];
-      if (!attempt || attempt.upstream_id !== null) return job;
+      if (!attempt || attempt.upstream_id === event.upstreamId) return job;
+      // The attempt already holds another task (a callback's, adopted first): this one is an
+      // orphan too — recorded, canceled where possible, and read.
+      if (attempt.upstream_id !== null) return adopt(job, attempt.provider, event.upstreamId, now, isTerminal(job));
       if (attempt.status !== "creating") {
         // Walked away from while its create was in flight: known now, so it can be canceled and read.
         const orphan = { ...attempt, upstream_id: event.upstreamId, status: "abandoned" as const, cancel_due: true, due: { tries: 0, due_at: now } };
@@ -248,7 +273,7 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
       const next = nextProvider(ended, skip);
       if (!next || tries >= policy.submit.maxTries) {
         const message = next ? `${error.message} (gave up after ${tries} tries)` : ended.attempts.some((other) => other.provider !== attempt.provider) ? `Every eligible provider refused this job (${refusals(ended)}).` : error.message;
-        return finish({ ...ended, skip_providers: skip }, "failed", { ...error, message, retryable: transient }, now);
+        return failOrWait({ ...ended, skip_providers: skip }, { ...error, message, retryable: transient }, now);
       }
       // Fail over at once while untried providers remain; after a full round, back off.
       const backoff = Math.max(event.error.retryAfterMs ?? 0, backoffDelay(tries, { ...policy.submit, random: policy.random }));
@@ -281,7 +306,7 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
       const attempt = job.attempts[event.index];
       if (!attempt?.due || attempt.upstream_id === null) return job;
       if (event.error.kind === "not_found" || event.error.kind === "unauthorized") {
-        if (attempt.status !== "running") return { ...job, attempts: withAttempt(job, event.index, { due: null }) };
+        if (attempt.status !== "running") return afterWalkedAwayEnded({ ...job, attempts: withAttempt(job, event.index, { due: null, upstream_state: "failed" }) }, now);
         return moveOn(job, event.index, "failed", { ...jobError(event.error, "the provider no longer knows the task: "), retryable: true }, now, policy, false);
       }
       const tries = attempt.due.tries + 1;

@@ -23,8 +23,8 @@ import { DeliveryStore } from "../webhooks/delivery-store";
 import { outboxDeps, WebhookOutbox } from "../webhooks/webhook-outbox";
 import { JobAudience } from "./job-audience";
 import { JobEffects } from "./job-effects";
-import type { JobEvent, MachinePolicy } from "./job-machine";
-import { defaultPolicy, isTerminal, transition } from "./job-machine";
+import type { JobEvent } from "./job-machine";
+import { isTerminal, policyFor, transition } from "./job-machine";
 import { cleanUpMedia, mediaKeysOf, retainUploads } from "./job-media";
 import { dueWork, nextWakeAt } from "./job-schedule";
 import { JobStore } from "./job-store";
@@ -33,6 +33,7 @@ import { listJob } from "./tenant-index";
 import type { JobRecord } from "./job-types";
 import { mediaRemoved } from "./job-types";
 import type { JobView } from "./job-view";
+import { publicState } from "./job-view";
 
 /** How many due items one wake-up may work through before yielding to the next alarm. */
 const maxStepsPerWake = 16;
@@ -72,11 +73,6 @@ export class JobObject extends DurableObject<Env> {
 
   private get config(): Config {
     return loadConfig(this.env);
-  }
-
-  private policy(): MachinePolicy {
-    const maxAttempts = Number(this.env.MAX_ATTEMPTS);
-    return Number.isInteger(maxAttempts) && maxAttempts > 0 ? { ...defaultPolicy, maxAttempts } : defaultPolicy;
   }
 
   private owned(tenant: string): JobRecord | null {
@@ -217,15 +213,16 @@ export class JobObject extends DurableObject<Env> {
 
   private apply(event: JobEvent, detail?: unknown): void {
     const before = this.job!;
-    const changed = transition(before, event, this.now(), this.policy());
+    const changed = transition(before, event, this.now(), policyFor(this.env));
     if (changed === before) return;
-    const after = { ...changed, sequence: (before.sequence ?? 0) + 1 };
+    const visible = publicState(changed) !== publicState(before);
+    const after = visible ? { ...changed, sequence: (before.sequence ?? 0) + 1 } : changed;
     this.job = after;
     this.store.save(after);
     // `upstream_cancel` rows are written here only: one per cancel actually sent.
     const logged = event.type === "cancel_sent" ? (detail ? "upstream_cancel" : "upstream_cancel_unsupported") : event.type;
     this.store.appendEvent(new Date(this.now()).toISOString(), logged, after.status, detail);
-    this.audience.changed(before, after);
+    if (visible) this.audience.changed(before, after);
   }
 
   private async armAlarm(): Promise<void> {

@@ -176,6 +176,11 @@ export interface JobRecord {
    */
   hold?: (Due & { position: number }) | null;
   /**
+   * Internal: the job had nothing left to try but a task it walked away from may still
+   * finish; it fails with this error once none is left (or at its deadline).
+   */
+  waiting_error?: JobError | null;
+  /**
    * The tenant's account is owed a settlement (due at `due_at`): the ledger lines of billed
    * attempts not yet written and, once the job is over, the release of its budget
    * reservation and running slot. Null: nothing owed.

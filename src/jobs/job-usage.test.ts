@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { PriceQuote } from "../billing/price-book";
 import { settlementOf } from "./job-settlement";
 import type { Attempt, JobRecord } from "./job-types";
+import { jobRecord } from "./job-record-fixture";
 import { initialUsage, usageOf } from "./job-usage";
 
 const t0 = Date.parse("2026-12-01T10:00:00.000Z");
@@ -16,31 +17,7 @@ const quote = (unit_price_usd: number | null, seconds = 5): PriceQuote => ({
 const attempt = (change: Partial<Attempt>): Attempt => ({ provider: "shortapi", upstream_id: "u1", status: "running", upstream_status: "1", started_at: "2026-12-01T10:00:00.000Z", ended_at: null, error: null, quote: quote(0.085), ...change });
 
 function job(attempts: Attempt[], change: Partial<JobRecord> = {}): JobRecord {
-  return {
-    id: "job_0000000000aaaaaaaaaaaaaaaa",
-    tenant: "t",
-    model: "wan2.7-i2v",
-    input: { first_frame: "https://e.com/a.png", mode: "first_frame", resolution: "720p", duration: 5, prompt_extend: false, watermark: false },
-    metadata: {},
-    providers: ["shortapi", "evolink"],
-    provider_cursor: 0,
-    skip_providers: [],
-    status: "running",
-    progress: 0,
-    created_at: new Date(t0).toISOString(),
-    updated_at: new Date(t0).toISOString(),
-    completed_at: null,
-    attempts,
-    outputs: [],
-    error: null,
-    usage: initialUsage(quote(0.085)),
-    deadline_at: t0 + 1_800_000,
-    submit: null,
-    copy: null,
-    webhook: null,
-    request_hash: null,
-    ...change,
-  };
+  return jobRecord(t0, { tenant: "t", providers: ["shortapi", "evolink"], status: "running", attempts, usage: initialUsage(quote(0.085)), submit: null, ...change });
 }
 
 describe("a job's usage", () => {

@@ -50,6 +50,16 @@ export function toJobView(job: JobRecord, publicBaseUrl: string) {
 }
 
 /**
+ * What a client can see of the job, as one string: two records with the same state differ
+ * only internally (a read rescheduled, a cancel sent, an account settled), which bumps no
+ * `sequence` and tells no stream.
+ */
+export function publicState(job: JobRecord): string {
+  const { sequence: _sequence, updated_at: _updated, urls: _urls, ...visible } = toJobView(job, "");
+  return JSON.stringify(visible);
+}
+
+/**
  * An output as the API shows it: `width`, `height`, `duration_seconds`, `thumbnail_url` and
  * `poster_url` only where known; no link at all once the media are removed.
  */

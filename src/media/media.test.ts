@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseRange } from "../routes/media";
+import { parseRange } from "./byte-range";
 import { sniffContentType } from "./signatures";
 import { fetchableUrlProblem, inputUrlProblem } from "./url-policy";
 

@@ -16,51 +16,15 @@ import { loadConfig } from "../env";
 import { ProblemError } from "../http/problem";
 import type { MediaAccess } from "../jobs/job-types";
 import { accessHeader, accessOf, edgeCache, fillMediaCache, mediaCacheKey } from "../media/media-cache";
+import { parseRange } from "../media/byte-range";
 import { checkMediaLink } from "../media/media-links";
+import { downloadName } from "../media/download-name";
 
 export const mediaRoutes = new Hono<AppEnv>();
 
 /** The longest key R2 stores. */
 const maxKeyBytes = 1024;
 
-type ByteRange = { offset: number; length: number } | "unsatisfiable" | null;
-
-/** Parses a single `bytes=` range against `size` (multiple ranges → null: serve it all). */
-export function parseRange(header: string | undefined, size: number): ByteRange {
-  if (!header) return null;
-  const match = /^bytes=(\d*)-(\d*)$/.exec(header.trim());
-  if (!match || (match[1] === "" && match[2] === "")) return null;
-  const [, first, last] = match as unknown as [string, string, string];
-  if (first === "") {
-    const suffix = Number(last);
-    if (suffix === 0) return "unsatisfiable";
-    const length = Math.min(suffix, size);
-    return { offset: size - length, length };
-  }
-  const start = Number(first);
-  if (start >= size) return "unsatisfiable";
-  const end = last === "" ? size - 1 : Math.min(Number(last), size - 1);
-  if (end < start) return null;
-  return { offset: start, length: end - start + 1 };
-}
-
-/**
- * The file name a download gets: `<job id>-<index>.<ext>` for an output (`-thumbnail`,
- * `-poster` for its variants), `<upload id>.<ext>` for an upload, else the key's last part.
- * @example downloadName("outputs/job_01…/k3y/0.mp4") // "job_01…-0.mp4"
- */
-export function downloadName(key: string): string {
-  const parts = key.split("/");
-  const file = parts[parts.length - 1]!;
-  const output = /^(\d+)(?:\.(thumb|poster))?\.(\w+)$/.exec(file);
-  if (parts[0] === "outputs" && parts.length === 4 && output) {
-    const suffix = output[2] === "thumb" ? "-thumbnail" : output[2] === "poster" ? "-poster" : "";
-    return `${parts[1]}-${output[1]}${suffix}.${output[3]}`;
-  }
-  const upload = /^upload\.(\w+)$/.exec(file);
-  if (parts[0] === "uploads" && parts.length === 4 && upload) return `upl_${parts[2]}.${upload[1]}`;
-  return file.replace(/[^\w.-]/g, "_");
-}
 
 /** What is known of the object before its bytes are read, from the cache or from R2. */
 interface Stored {

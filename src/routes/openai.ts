@@ -31,9 +31,11 @@ import { renamedFields } from "../openai/openai-error";
 import { openAiFieldErrors, openAiRequestErrors } from "../openai/openai-validation";
 import type { OpenAiVideoDeleted, OpenAiVideoList } from "../openai/openai-video";
 import { toOpenAiVideo, videoContentQuerySchema, videoFieldOf, videoJobRequest, videoListQuerySchema, videoModel } from "../openai/openai-video";
-import type { CreateJobOptions } from "./jobs";
-import { createJob, idempotencyKeyOf, preferredWaitSeconds } from "./jobs";
-import { declaredUploadType, uploadContentTypes, uploadLimits, uploadRoutes } from "./uploads";
+import { idempotencyKeyOf, preferredWaitSeconds } from "../http/request-headers";
+import type { CreateJobOptions } from "../jobs/create-job";
+import { createJob } from "../jobs/create-job";
+import { creationScope } from "./jobs";
+import { declaredUploadType, storeUpload, uploadContentTypes, uploadLimits } from "../media/store-upload";
 
 export const openaiRoutes = new Hono<AppEnv>();
 
@@ -69,7 +71,9 @@ function requireValid(requestErrors: FieldError[], body: Record<string, unknown>
 /** `createJob`, with any field named in a problem renamed to the OpenAI request's names. */
 async function createJobAs(c: Context<AppEnv>, body: Record<string, unknown>, options: CreateJobOptions, fieldOf: (path: string) => string) {
   try {
-    return await createJob(c, body, options);
+    const created = await createJob(creationScope(c), body, options);
+    for (const [name, value] of Object.entries(created.headers)) c.header(name, value);
+    return created;
   } catch (thrown) {
     throw renamedFields(thrown, fieldOf);
   }
@@ -77,24 +81,6 @@ async function createJobAs(c: Context<AppEnv>, body: Record<string, unknown>, op
 
 // ---------------------------------------------------------------------------------------
 // input_reference files
-
-/** The header that carries the tenant into `uploader` (never read from a client request). */
-const uploaderTenantHeader = "x-wan-edge-upload-tenant";
-
-/**
- * `POST /v1/uploads` itself, for a file that arrives inside another request: the same type,
- * size and signature checks, the same key layout, the same problems — reached through its
- * route rather than copied. Its errors are rethrown to the caller, not rendered.
- */
-const uploader = new Hono<AppEnv>();
-uploader.use(async (c, next) => {
-  c.set("tenant", c.req.header(uploaderTenantHeader)!);
-  await next();
-});
-uploader.route("/", uploadRoutes);
-uploader.onError((error) => {
-  throw error;
-});
 
 const imageTypes = uploadContentTypes.filter((type) => kindOf(type) === "image");
 
@@ -111,12 +97,11 @@ async function referenceType(file: File): Promise<string> {
   return type;
 }
 
-/** Stores the file as `POST /v1/uploads` would and returns its permanent URL. */
+/** Stores the file exactly as `POST /v1/uploads` does (the same function) and returns its permanent URL. */
 async function storeReference(c: Context<AppEnv>, file: File): Promise<string> {
-  const headers = { "content-type": await referenceType(file), "content-length": String(file.size), [uploaderTenantHeader]: c.get("tenant") };
   try {
-    const response = await uploader.request("/v1/uploads", { method: "POST", body: file, headers }, c.env);
-    return ((await response.json()) as { url: string }).url;
+    const upload = await storeUpload(c.env, c.get("tenant"), { declared: await referenceType(file), length: file.size, body: file.stream() });
+    return upload.url;
   } catch (thrown) {
     if (!(thrown instanceof ProblemError)) throw thrown;
     throw new ProblemError(thrown.code, thrown.detail, [{ path: "input_reference", message: thrown.detail }], thrown.headers);
@@ -205,7 +190,7 @@ async function readVideoFields(request: Request): Promise<{ fields: Record<strin
 
 openaiRoutes.post("/openai/v1/videos", async (c) => {
   const config = loadConfig(c.env);
-  const idempotencyKey = idempotencyKeyOf(c);
+  const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
   const { fields, multipart } = await readVideoFields(c.req.raw);
   const { body, reference, errors } = videoJobRequest(fields, multipart);
   const file = reference && "file" in reference ? reference.file : null;
@@ -309,7 +294,7 @@ const imageWaitSeconds = 60;
 
 openaiRoutes.post("/openai/v1/images/generations", async (c) => {
   const config = loadConfig(c.env);
-  const idempotencyKey = idempotencyKeyOf(c);
+  const idempotencyKey = idempotencyKeyOf(c.req.header("idempotency-key"));
   const { body, responseFormat, errors } = imageJobRequest(await readJsonObject(c.req.raw));
   // Without the schema's errors, `createJob` runs the job's validation itself.
   if (errors.length > 0) requireValid(errors, body, imageFieldOf, config);

@@ -20,7 +20,7 @@ import {
   videoListQuerySchema,
   videoRequestSchema,
 } from "../../openai/openai-video";
-import { uploadContentTypes } from "../../routes/uploads";
+import { uploadContentTypes } from "../../media/store-upload";
 import { problemSchema } from "../component-schemas";
 import type { ApiSection, JsonObject, OperationSpec, ProblemResponseCode } from "../openapi-builders";
 import { componentRef, jsonResponse, operation, operationProblems, queryParameters, ref } from "../openapi-builders";

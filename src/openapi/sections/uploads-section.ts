@@ -4,7 +4,7 @@
  * The accepted types and their limits come from the route's own declarations.
  */
 import { kindOf } from "../../media/signatures";
-import { uploadContentTypes, uploadLimits } from "../../routes/uploads";
+import { uploadContentTypes, uploadLimits } from "../../media/store-upload";
 import type { ApiSection } from "../openapi-builders";
 import { componentRef, jsonResponse, operation } from "../openapi-builders";
 

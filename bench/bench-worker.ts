@@ -25,7 +25,7 @@ import { mediaBench } from "./worker/media-routes";
 import { enableFrom, meter, meteredEnv, snapshot } from "./worker/meter";
 
 export { BenchObject } from "./worker/ceilings";
-export { JobObject, ProviderBreaker, TenantIndex, UploadObject } from "./worker/metered-classes";
+export { ApiKeyObject, JobObject, ProviderBreaker, TenantAccount, TenantDirectory, TenantIndex, UploadObject } from "./worker/metered-classes";
 
 const bench = new Hono<{ Bindings: BenchEnv }>();
 bench.route("/", ceilings);

@@ -68,7 +68,7 @@ const phases = {
   ],
   cost: async () => {
     const measured = await onFreshStack({ meter: true, pollMs: null }, (stack) => costPhase(stack, { quick }));
-    const model = Object.fromEntries(Object.entries(measured.paths).map(([provider, path]) => [provider, costOfPath(provider, path)]));
+    const model = Object.fromEntries(Object.entries(measured.paths).map(([provider, path]) => [provider, costOfPath(provider, path, measured.provider_prices[provider])]));
     return { ...measured, prices_read_on: pricesReadOn, model };
   },
   scale: () => onFreshStack({ pollMs: null, meter: true }, (stack) => scalePhase(stack, { quick })),

@@ -3,7 +3,7 @@
  * into quantities per job and USD per 1,000 jobs at Cloudflare's published prices
  * (bench/lib/prices.mjs), beside what the provider charges for the same jobs.
  */
-import { cloudflare, providerPrices, r2Classes, typicalOutput } from "./prices.mjs";
+import { cloudflare, r2Classes, typicalOutput } from "./prices.mjs";
 
 const sum = (tally) => Object.values(tally ?? {}).reduce((total, value) => total + value, 0);
 const r2Ops = (counted, names) => names.reduce((total, name) => total + (counted.r2[name] ?? 0), 0);
@@ -45,7 +45,7 @@ const scaled = (object, factor) => Object.fromEntries(Object.entries(object).map
  * One path's cost: per job (quantities), per 1,000 jobs (USD by line and in total), storage
  * per month, the client's extras, and the provider's charge for the same 1,000 jobs.
  */
-export function costOfPath(provider, path) {
+export function costOfPath(provider, path, providerPrice) {
   const { jobs, counted } = path;
   const q = quantities(counted);
   const cpuMs = path.gateway_cpu_seconds * 1000;
@@ -64,14 +64,14 @@ export function costOfPath(provider, path) {
     read: { per_read: scaled(quantities(path.client_read), 1 / jobs), usd_per_1000: round(Object.values(usd(quantities(path.client_read))).reduce((a, b) => a + b, 0) * (1000 / jobs), 4) },
     download: { per_download: scaled(quantities(path.client_download), 1 / jobs), usd_per_1000: round(Object.values(usd(quantities(path.client_download))).reduce((a, b) => a + b, 0) * (1000 / jobs), 4) },
   };
-  const price = providerPrices[provider];
-  const providerUsd = round(price.per_second_720p * typicalOutput.seconds * 1000, 2);
+  const perSecond = providerPrice?.per_second_usd?.["720p"] ?? null;
+  const providerUsd = perSecond === null ? null : round(perSecond * typicalOutput.seconds * 1000, 2);
   return {
     per_job: perJob,
     usd_per_1000_jobs: { lines, compute_total: compute },
     storage_usd_per_month_per_1000_jobs: { ...storagePerMonth, r2_bytes_per_job: Math.round(r2BytesPerJob), sqlite_bytes_per_job: path.job_db_bytes_mean },
     client,
-    provider_usd_per_1000_jobs: { usd: providerUsd, basis: `${typicalOutput.seconds} s at 720p × $${price.per_second_720p}/s${price.published ? " (published)" : " (estimate, price book)"}` },
-    cloudflare_share_of_provider: round(compute / providerUsd, 6),
+    provider_usd_per_1000_jobs: { usd: providerUsd, basis: perSecond === null ? "unpriced in the price book" : `${typicalOutput.seconds} s at 720p × $${perSecond}/s (price book ${providerPrice.version}, ${providerPrice.source})` },
+    cloudflare_share_of_provider: providerUsd ? round(compute / providerUsd, 6) : null,
   };
 }

@@ -24,6 +24,9 @@
  * - Images: https://developers.cloudflare.com/images/pricing/ (src/content/docs/images/pricing.mdx
  *   @ 026f1f1) — Images Transformed: 5,000 unique transformations included, then $0.50 per 1,000.
  * - Cache API: no charge of its own (a cached read is a Worker request, no R2 operation).
+ *
+ * What the providers charge comes from the gateway's own price book (src/billing), read from
+ * `GET /v1/models` during the run (bench/phases/cost.mjs), never written down twice.
  */
 export const pricesReadOn = "2026-11-30";
 
@@ -48,21 +51,6 @@ export const r2Classes = {
   a: ["put", "createMultipartUpload", "multipart.uploadPart", "multipart.complete", "list"],
   b: ["get", "head"],
   free: ["delete", "multipart.abort", "resumeMultipartUpload"],
-};
-
-/**
- * What each provider charges for one `wan2.7-i2v` second at 720p: the price book of the
- * billing work (branch `service`, src/billing/price-defaults.ts, version builtin-2026-12-01;
- * not merged yet), which the specs in main agree with where they publish a price
- * (ShortAPI $0.085/s; DashScope $0.10/s). `published` false: an estimate at the market rate
- * of Wan 2.7 resellers at Alibaba's list price, as the price book says.
- */
-export const providerPrices = {
-  dashscope: { per_second_720p: 0.1, published: false },
-  evolink: { per_second_720p: 0.1, published: false },
-  pixeldojo: { per_second_720p: 0.1, published: false },
-  aimlapi: { per_second_720p: 0.1, published: false },
-  shortapi: { per_second_720p: 0.085, published: true },
 };
 
 /**

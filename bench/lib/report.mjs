@@ -2,6 +2,8 @@
  * @module bench/lib/report — the tables `npm run bench` prints (markdown, so they paste into
  * the READMEs as they are).
  */
+import { typicalOutput } from "./prices.mjs";
+
 const table = (header, rows) => [`| ${header.join(" | ")} |`, `|${header.map(() => "---").join("|")}|`, ...rows.map((row) => `| ${row.join(" | ")} |`)].join("\n");
 const money = (value) => (value >= 0.01 ? `$${value.toFixed(2)}` : `$${value.toFixed(4)}`);
 
@@ -39,8 +41,18 @@ export function report(results) {
       ["storage / month: SQLite", ...paths.map((path) => `${(cost.model[path].storage_usd_per_month_per_1000_jobs.sqlite_bytes_per_job / 1e3).toFixed(0)} KB`), ...paths.map((path) => money(cost.model[path].storage_usd_per_month_per_1000_jobs.durable_object_sqlite))],
       ["client: one read of the job", ...paths.map(() => ""), ...paths.map((path) => money(cost.model[path].client.read.usd_per_1000))],
       ["client: one download (cold)", ...paths.map(() => ""), ...paths.map((path) => money(cost.model[path].client.download.usd_per_1000))],
-      ["the provider charges", ...paths.map(() => ""), ...paths.map((path) => `${money(cost.model[path].provider_usd_per_1000_jobs.usd)} (${cost.model[path].provider_usd_per_1000_jobs.basis})`)],
+      ["the provider charges", ...paths.map(() => ""), ...paths.map((path) => (cost.model[path].provider_usd_per_1000_jobs.usd === null ? "unpriced" : money(cost.model[path].provider_usd_per_1000_jobs.usd)))],
     ]),
+  );
+  out.push(`\nWhat the providers charge for the same 1,000 jobs (${typicalOutput.seconds} s at ${typicalOutput.resolution}; the gateway's price book, GET /v1/models)`);
+  out.push(
+    table(
+      ["provider", "USD per second", "USD per 1,000 jobs", "source"],
+      Object.entries(cost.provider_prices).map(([provider, price]) => {
+        const perSecond = price.per_second_usd?.[typicalOutput.resolution] ?? null;
+        return [provider, perSecond ?? "—", perSecond === null ? "—" : money(perSecond * typicalOutput.seconds * 1000), `${price.source ?? "—"} (${price.version})`];
+      }),
+    ),
   );
   out.push(`\nBundle: ${(bundle.gzip_bytes / 1024).toFixed(1)} KB gzip (${bundle.bytes} bytes minified), emulator absent: ${bundle.emulator_absent}; largest: ${Object.entries(bundle.largest).map(([name, bytes]) => `${name} ${(bytes / 1024).toFixed(0)} KB`).join(", ")}; zod's locales other than English ${(bundle.zod_locales_bytes / 1024).toFixed(0)} KB`);
   out.push("\nTargets");

@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { startLocalStack } from "../../scripts/local-stack.mjs";
 import { holdsPath, workerdPids } from "./memory.mjs";
 
-
 /**
  * Starts the stack. `gatewayPid` is the gateway's own workerd (the one process holding the
  * state folder; wrangler's dev proxies and the emulator hold none of it), `stackPids` every

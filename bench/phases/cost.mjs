@@ -33,7 +33,10 @@ export async function costPhase(stack, { quick }) {
   const resetMeter = async () => json(await fetch(`${gatewayUrl}/__bench/meter/reset`, { method: "POST" }), "meter reset");
   if (!(await meter()).enabled) throw new Error("the cost phase needs a stack started with meter: true");
   const jobs = quick ? 60 : 200;
-  const result = { jobs_per_path: jobs, paths: {} };
+  // What each provider charges, from the gateway's price book as /v1/models shows it.
+  const models = await json(await fetch(`${gatewayUrl}/v1/models`, { headers: { authorization: "Bearer wan-edge-dev-key" } }), "models");
+  const providerPrices = Object.fromEntries(models.data.find((model) => model.id === "wan2.7-i2v").providers.map((provider) => [provider.id, provider.price]));
+  const result = { jobs_per_path: jobs, provider_prices: providerPrices, paths: {} };
   await api.faults({ duration_ms: 1500 });
   for (const provider of ["evolink", "dashscope"]) {
     progress(`cost: ${jobs} ${provider} jobs`);

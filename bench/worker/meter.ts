@@ -303,7 +303,15 @@ function meteredFetch(ownerId: string | null): Fetcher {
   } as Fetcher;
 }
 
-const namespaces: Record<string, string> = { JOBS: "JobObject", TENANTS: "TenantIndex", BREAKERS: "ProviderBreaker", UPLOADS: "UploadObject" };
+const namespaces: Record<string, string> = {
+  JOBS: "JobObject",
+  TENANTS: "TenantIndex",
+  BREAKERS: "ProviderBreaker",
+  UPLOADS: "UploadObject",
+  ACCOUNTS: "TenantAccount",
+  KEYS: "ApiKeyObject",
+  DIRECTORY: "TenantDirectory",
+};
 
 /**
  * The environment with every billed binding metered. `ownerId`: the Durable Object this

@@ -7,7 +7,15 @@
  * constructor passes the runtime's own state and environment through.
  */
 import type { Env } from "../../src/env";
-import { JobObject as ProductionJobObject, ProviderBreaker as ProductionProviderBreaker, TenantIndex as ProductionTenantIndex, UploadObject as ProductionUploadObject } from "../../src/index";
+import {
+  ApiKeyObject as ProductionApiKeyObject,
+  JobObject as ProductionJobObject,
+  ProviderBreaker as ProductionProviderBreaker,
+  TenantAccount as ProductionTenantAccount,
+  TenantDirectory as ProductionTenantDirectory,
+  TenantIndex as ProductionTenantIndex,
+  UploadObject as ProductionUploadObject,
+} from "../../src/index";
 import { asEvent, enableFrom, meter, meteredEnv, meterState } from "./meter";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- a mixin's constructor must take any[]
@@ -53,3 +61,6 @@ export class TenantIndex extends metered(ProductionTenantIndex, "TenantIndex") {
 }
 export class ProviderBreaker extends metered(ProductionProviderBreaker, "ProviderBreaker") {}
 export class UploadObject extends metered(ProductionUploadObject, "UploadObject") {}
+export class TenantAccount extends metered(ProductionTenantAccount, "TenantAccount") {}
+export class ApiKeyObject extends metered(ProductionApiKeyObject, "ApiKeyObject") {}
+export class TenantDirectory extends metered(ProductionTenantDirectory, "TenantDirectory") {}

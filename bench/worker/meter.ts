@@ -56,6 +56,8 @@ const slots = new Map<string, number>();
 
 export const meter = {
   enabled: false,
+  /** Set while the benchmark itself reads storage (not the job's cost). */
+  paused: false,
   reset(): void {
     flushCursors();
     counts = fresh();
@@ -143,6 +145,7 @@ function meteredSql(sql: SqlStorage): SqlStorage {
       if (property === "exec") {
         return (query: string, ...bindings: unknown[]) => {
           const cursor = target.exec(query, ...bindings);
+          if (meter.paused) return cursor;
           cursors.push(cursor);
           if (cursors.length > 256) flushCursors();
           return cursor;

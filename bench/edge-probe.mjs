@@ -9,7 +9,6 @@
 import { readFileSync } from "node:fs";
 import { startBenchStack } from "./lib/stack.mjs";
 import { runInterleaved } from "./lib/load.mjs";
-import { evolinkCreateBody } from "./lib/client.mjs";
 import { edgeRoutes, submitRoutes } from "./phases/edge.mjs";
 
 /** CPU seconds (user + system) a process has used so far. */
@@ -30,8 +29,7 @@ try {
   const rows = [];
   for (const concurrency of [16, 1]) {
     const count = concurrency === 1 ? Math.ceil(requests / 3) : requests;
-    // A diagnostic row: the ceiling plus the job's tenant-index write (what listing costs).
-    const runs = [...submitRoutes(stack, concurrency * 100_000), ["same-work ceiling + listing", () => fetch(`${stack.gatewayUrl}/__bench/durable-submit?list=bench-ceiling`, { method: "POST", body: evolinkCreateBody })]];
+    const runs = submitRoutes(stack, concurrency * 100_000);
     // Interleaved like `npm run bench`; CPU is summed over each route's slices (warm-ups out).
     const used = runs.map(() => ({ workerd: stackPids.map(() => 0), client: 0 }));
     let sliceStart = null;

@@ -13,6 +13,7 @@ export function report(results) {
   out.push(`Run ${machine.date} · Node ${machine.node} · load average ${machine.load.min}–${machine.load.max} (mean ${machine.load.mean}) over ${machine.load.samples.length} samples`);
   out.push("\nEdge (loopback, same runtime; interleaved)");
   out.push(table(["route", "conc", "p50 ms", "p99 ms", "req/s", "errors"], edge.map((row) => [row.name, row.concurrency, row.p50_ms, row.p99_ms, row.rps, row.errors])));
+  out.push(`Submit's tenant-account admission (its Server-Timing), p50: ${edge.filter((row) => row.account_admission_p50_ms !== undefined).map((row) => `${row.account_admission_p50_ms} ms at ${row.concurrency}`).join(", ")}`);
   out.push(`\nCallbacks: ${callbacks.absorb.rps}/s absorbed (${callbacks.absorb.errors} errors); upstream completion → completed p50 ${callbacks.completion.p50_ms} ms (max ${callbacks.completion.max_ms})`);
   out.push("\nMedia copy (ms; peak RSS of the gateway's workerd in MB)");
   out.push(table(["size MB", "bare pipe", "with length", "without length", "peak RSS pipe / with / without", "gateway above pipe"], copy.rows.map((row) => [row.megabytes, row.pipe_ms, row.with_length_ms, row.without_length_ms, `${row.pipe_peak_rss_mb} / ${row.with_length_peak_rss_mb} / ${row.without_length_peak_rss_mb}`, row.gateway_added_rss_mb])));

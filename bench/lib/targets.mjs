@@ -21,6 +21,7 @@ function edgeTargets(edge) {
     status_p99_vs_bare: goal(statusP99, "≤ 3", statusP99 <= 3),
     submit_rps_vs_same_work_ceiling: goal(submit, "≥ 0.85 (16 connections)", submit >= 0.85),
     submit_p50_at_1_ms: goal(submitP50, `≤ ${limit} (same-work ceiling p50 + 1.5 ms)`, submitP50 <= limit),
+    submit_rps_vs_same_work_and_listing: recorded(ratio(row(edgeRoutes.submit, 16).rps, row(edgeRoutes.sameWorkListed, 16).rps), "diagnostic: the ceiling plus the tenant-index write"),
     submit_rps_vs_create_do_reference: recorded(ratio(row(edgeRoutes.submit, 16).rps, row(edgeRoutes.createDo, 16).rps), "reference row: a route with one commit"),
   };
 }

@@ -90,6 +90,21 @@ describe("a wan2.7-i2v job end to end", () => {
     expect(job.outputs[0]!.sha256).toBe((await emulatorTask(upstreamId)).output_sha256[0]);
   });
 
+  it("moves updated_at only with sequence: steps after completed that nobody sees leave the job as it was read", async () => {
+    // The first frame is on a host the poster step cannot reach: its variants step changes
+    // nothing a client sees, and neither does the account's settlement.
+    const { json } = await submit({ first_frame: image }, { provider: "evolink" });
+    const job = await waitForJob(json.id);
+    expect(job.status).toBe("completed");
+    const deadline = Date.now() + 10_000;
+    while (!(await eventTypes(json.id)).includes("variants_made") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await eventTypes(json.id)).toContain("variants_made");
+    const again = await getJob(json.id);
+    expect(again.sequence).toBe(job.sequence);
+    expect(again.updated_at).toBe(again.completed_at);
+    expect(again).toEqual(job);
+  });
+
   it("ignores duplicated and out-of-order callbacks", async () => {
     await setFaults({ provider: "evolink", callback_duplicates: 3, callback_shuffle: true });
     const { json } = await submit();

@@ -25,7 +25,9 @@ export function fieldErrors(error: z.ZodError, prefix: ReadonlyArray<PropertyKey
       continue;
     }
     let message = issue.message;
-    if (issue.code === "invalid_type" && issue.input === undefined) message = "required";
+    // zod reports no `input` on issues (unless asked to), only its English message: a
+    // missing field "received undefined"; a wrong type names what was expected and sent.
+    if (issue.code === "invalid_type") message = /received undefined$/.test(issue.message) ? "required" : issue.message.replace(/^Invalid input: /, "");
     errors.push({ path: jsonPath([...prefix, ...issue.path]), message });
   }
   return errors;

@@ -93,3 +93,10 @@ describe("metadata keys", () => {
     expect(result.ok && result.value.metadata).toEqual({ order: "A-17", proto: "x", __proto: "y" });
   });
 });
+
+describe("type errors", () => {
+  it("says what a field of the wrong type should be, and keeps `required` for a missing one", () => {
+    expect(errorsOf(i2v({ first_frame: 42, duration: "x" }))).toEqual(["input.first_frame: expected string, received number", "input.duration: expected number, received string"]);
+    expect(errorsOf({ model: "wan2.7-image-pro", input: { n: 1 } })).toEqual(["input.prompt: required"]);
+  });
+});

@@ -13,8 +13,8 @@ describe("the edge cache in front of R2", () => {
     const first = await gatewayWith({ MEDIA: bucket }, `/media/${key}`);
     expect(first.response.headers.get("x-cache")).toBe("MISS");
     expect(first.body).toEqual(bytes);
-    // The client's read and the fill's own read (never a tee of one stream).
-    expect(reads).toEqual({ head: 1, get: 2 });
+    // The client's read (no HEAD first) and the fill's own read (never a tee of one stream).
+    expect(reads).toEqual({ head: 0, get: 2 });
 
     for (let round = 0; round < 3; round++) {
       const again = await gatewayWith({ MEDIA: bucket }, `/media/${key}`);
@@ -24,7 +24,19 @@ describe("the edge cache in front of R2", () => {
       expect(again.response.headers.get("content-type")).toBe("video/mp4");
       expect(again.body).toEqual(bytes);
     }
-    expect(reads).toEqual({ head: 1, get: 2 });
+    expect(reads).toEqual({ head: 0, get: 2 });
+  });
+
+  it("asks R2 for the metadata first only where the answer is not the whole body (a range, HEAD)", async () => {
+    const { key, bytes } = await storeObject(3000);
+    const { bucket, reads } = countingBucket(env.MEDIA);
+    const middle = await gatewayWith({ MEDIA: bucket }, `/media/${key}`, { headers: { range: "bytes=1000-1999" } });
+    expect(middle.body).toEqual(bytes.slice(1000, 2000));
+    expect(reads).toEqual({ head: 1, get: 2 }); // the range, then the whole object for the cache
+    const other = await storeObject(3000);
+    const counted = countingBucket(env.MEDIA);
+    await gatewayWith({ MEDIA: counted.bucket }, `/media/${other.key}`, { method: "HEAD" });
+    expect(counted.reads).toEqual({ head: 1, get: 1 });
   });
 
   it("answers ranges, HEAD and If-None-Match from the cached whole object", async () => {
@@ -102,7 +114,7 @@ describe("the edge cache in front of R2", () => {
       expect(served.response.headers.get("x-cache")).toBe("MISS");
       expect(served.body).toEqual(bytes);
     }
-    expect(reads).toEqual({ head: 2, get: 2 }); // no fill read
+    expect(reads).toEqual({ head: 0, get: 2 }); // one read each, none for a fill
     expect(await caches.default.match(mediaCacheKey(base, key))).toBeUndefined();
   });
 });

@@ -26,7 +26,7 @@ export const mediaRoutes = new Hono<AppEnv>();
 const maxKeyBytes = 1024;
 
 
-/** What is known of the object before its bytes are read, from the cache or from R2. */
+/** What is known of the object before its bytes are sent, from the cache or from R2. */
 interface Stored {
   size: number;
   etag: string;
@@ -34,6 +34,8 @@ interface Stored {
   headers: Headers;
   /** The cached whole object (a hit); null when the bytes come from R2. */
   cached: Response | null;
+  /** A miss read whole from R2 at once (a GET without `Range`): its body is yet to be sent. */
+  read: R2ObjectBody | null;
 }
 
 function keyOf(c: Context<AppEnv>): string {
@@ -49,19 +51,29 @@ function keyOf(c: Context<AppEnv>): string {
   return key;
 }
 
-async function lookUp(c: Context<AppEnv>, cache: Cache | null, cacheKey: string, key: string): Promise<Stored> {
+/**
+ * The object from the cache, else from R2: a GET for the whole object reads it at once (one
+ * R2 operation, its body sent later), anything else asks R2 for its metadata first.
+ */
+async function lookUp(c: Context<AppEnv>, cache: Cache | null, cacheKey: string, key: string, whole: boolean): Promise<Stored> {
   const hit = await cache?.match(cacheKey);
   if (hit?.status === 200) {
     const headers = new Headers({ "content-type": hit.headers.get("content-type") ?? "application/octet-stream" });
     const access = hit.headers.get(accessHeader) === "private" ? "private" : "public";
-    return { size: Number(hit.headers.get("content-length")), etag: hit.headers.get("etag") ?? "", access, headers, cached: hit };
+    return { size: Number(hit.headers.get("content-length")), etag: hit.headers.get("etag") ?? "", access, headers, cached: hit, read: null };
   }
   await hit?.body?.cancel();
-  const head = await c.env.MEDIA.head(key);
-  if (!head) throw new ProblemError("not_found", "No such media.");
+  const object = whole ? await c.env.MEDIA.get(key) : await c.env.MEDIA.head(key);
+  if (!object) throw new ProblemError("not_found", "No such media.");
   const headers = new Headers();
-  head.writeHttpMetadata(headers);
-  return { size: head.size, etag: head.httpEtag, access: accessOf(head), headers, cached: null };
+  object.writeHttpMetadata(headers);
+  return { size: object.size, etag: object.httpEtag, access: accessOf(object), headers, cached: null, read: whole ? (object as R2ObjectBody) : null };
+}
+
+/** Lets go of whatever body `stored` holds (the answer carries none of it). */
+async function release(stored: Stored): Promise<void> {
+  await stored.cached?.body?.cancel();
+  await stored.read?.body.cancel();
 }
 
 /** A private object needs a valid, unexpired signature; returns when the link expires (unix s). */
@@ -69,7 +81,7 @@ async function authorize(stored: Stored, key: string, url: URL, config: Config):
   if (stored.access === "public") return null;
   const check = await checkMediaLink(key, url.searchParams, config.serverSecret, Date.now());
   if (check.ok) return check.expires;
-  await stored.cached?.body?.cancel();
+  await release(stored);
   const detail = check.reason === "expired" ? "This link has expired; get a fresh one from the job." : "This media is private: it needs a link signed by the gateway (expires and signature).";
   throw new ProblemError("forbidden", detail, [], { "cache-control": "no-store" });
 }
@@ -80,7 +92,7 @@ async function serve(c: Context<AppEnv>, headOnly: boolean) {
   const key = keyOf(c);
   const cache = edgeCache();
   const cacheKey = mediaCacheKey(config.publicBaseUrl, key);
-  const stored = await lookUp(c, cache, cacheKey, key);
+  const stored = await lookUp(c, cache, cacheKey, key, !headOnly && c.req.header("range") === undefined);
   const linkExpires = await authorize(stored, key, url, config);
 
   const headers = stored.headers;
@@ -92,21 +104,21 @@ async function serve(c: Context<AppEnv>, headOnly: boolean) {
   headers.set("x-cache", stored.cached ? "HIT" : "MISS");
   if (url.searchParams.get("download") === "1") headers.set("content-disposition", `attachment; filename="${downloadName(key)}"`);
   // Filled only from R2 (a hit is already there), only for objects the edge will take.
-  const fill = () => {
-    if (cache && !stored.cached && stored.size <= config.mediaCacheMaxBytes) c.executionCtx.waitUntil(fillMediaCache(cache, c.env.MEDIA, config.publicBaseUrl, key, config.mediaEdgeTtlSeconds).catch(() => {}));
-  };
+  const fillable = cache !== null && !stored.cached && stored.size <= config.mediaCacheMaxBytes;
   const done = async (response: Response) => {
-    fill();
+    // The fill reads R2 on its own: sharing the client's read would mean buffering for the
+    // slower of the two (`tee()`), up to the whole object.
+    if (fillable) c.executionCtx.waitUntil(fillMediaCache(cache!, c.env.MEDIA, config.publicBaseUrl, key, config.mediaEdgeTtlSeconds).catch(() => {}));
     return response;
   };
 
   if (c.req.header("if-none-match") === stored.etag) {
-    await stored.cached?.body?.cancel();
+    await release(stored);
     return done(new Response(null, { status: 304, headers }));
   }
   const range = parseRange(c.req.header("range"), stored.size);
   if (range === "unsatisfiable") {
-    await stored.cached?.body?.cancel();
+    await release(stored);
     // A problem document like every other error, with the size the client needs to retry.
     throw new ProblemError("range_not_satisfiable", `The requested range lies outside the object's ${stored.size} bytes.`, [], {
       "content-range": `bytes */${stored.size}`,
@@ -118,6 +130,7 @@ async function serve(c: Context<AppEnv>, headOnly: boolean) {
   if (range) headers.set("content-range", `bytes ${range.offset}-${range.offset + range.length - 1}/${stored.size}`);
   if (headOnly || (range && stored.cached)) await stored.cached?.body?.cancel();
   if (headOnly) return done(new Response(null, { status, headers }));
+  if (stored.read) return done(new Response(stored.read.body, { status, headers }));
 
   if (stored.cached && !range) return new Response(stored.cached.body, { status, headers });
   if (stored.cached && range) {

@@ -53,7 +53,7 @@ const table: Row[] = [
   ["running + content policy → failed", running, { type: "observed", index: 0, task: failedWith({ ...rejected, kind: "content_policy" }) }, t0, { status: "failed", errorCode: "upstream_content_policy" }],
   ["running + read 503 → read again later", running, { type: "poll_failed", index: 0, error: unavailable }, t0, { status: "running", read: true }],
   ["running + read 404, one provider → created anew there", running, { type: "poll_failed", index: 0, error: { kind: "not_found", message: "gone", retryable: false } }, t0, { status: "running", submit: true }],
-  ["running + read deferred by the read budget → at the reserved slot", running, { type: "poll_deferred", index: 0, until: t0 + 250 }, t0, { status: "running", read: true }],
+  ["running + read deferred by the read budget → asks again when told", running, { type: "poll_deferred", index: 0, until: t0 + 250 }, t0, { status: "running", read: true }],
   ["running + callback → read due now", running, { type: "callback", provider: "evolink", upstreamId: null }, t0 + 10, { status: "running", read: true }],
   ["copying + late processing answer → unchanged", copying, { type: "observed", index: 0, task: processing }, t0 + 6000, { unchanged: true }],
   ["copying + copied → completed", copying, { type: "output_copied", output }, t0 + 6000, { status: "completed", copy: false }],

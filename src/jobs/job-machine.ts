@@ -313,10 +313,10 @@ export function transition(job: JobRecord, event: JobEvent, now: number, policy:
       return { ...job, attempts: withAttempt(job, event.index, { due: readAgain(job, attempt, tries, now, policy, event.error.retryAfterMs) }), updated_at: stamp };
     }
     case "poll_deferred": {
-      // The provider's account-wide read budget is spent: read at the slot reserved for this attempt.
+      // The provider's account-wide read budget is spent: ask again when it said to.
       const attempt = job.attempts[event.index];
       if (!attempt?.due) return job;
-      return { ...job, attempts: withAttempt(job, event.index, { due: { ...attempt.due, due_at: Math.max(now + 1, event.until), reserved: true } }) };
+      return { ...job, attempts: withAttempt(job, event.index, { due: { ...attempt.due, due_at: Math.max(now + 1, event.until) } }) };
     }
     case "callback": {
       // Only a hint: every attempt it may be about is read now, with our own key.

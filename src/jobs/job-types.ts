@@ -117,8 +117,6 @@ export interface OutputVariants {
 export interface Due {
   due_at: number;
   tries: number;
-  /** A slot of the provider's account-wide read budget is already reserved for this poll. */
-  reserved?: boolean;
 }
 
 export interface JobRecord {

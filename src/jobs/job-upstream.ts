@@ -158,9 +158,10 @@ export async function pollAttempt(job: JobRecord, index: number, deps: UpstreamD
   const attempt = job.attempts[index]!;
   const ops = mustOps(job.model, attempt.provider);
   if (!ops.getTask) return { type: "poll_failed", index, error: { kind: "protocol", message: "this provider has no task to poll", retryable: false } };
-  if (ops.queryRatePerSecond && !attempt.due?.reserved) {
+  if (ops.queryRatePerSecond) {
+    // Admitted at the moment of sending (routing/rate-limit), so late alarms cannot bunch reads.
     const breakers = deps.env.BREAKERS;
-    const waitMs = await breakers.get(breakers.idFromName(attempt.provider)).reserveQuery(ops.queryRatePerSecond);
+    const waitMs = await breakers.get(breakers.idFromName(attempt.provider)).admitQuery(ops.queryRatePerSecond);
     if (waitMs > 0) return { type: "poll_deferred", index, until: deps.now() + waitMs };
   }
   const result = await ops.getTask(attempt.upstream_id!, adapterContext(deps, attempt.provider));

@@ -9,8 +9,8 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import type { Env } from "../env";
-import type { Bucket } from "./rate-limit";
-import { takeToken } from "./rate-limit";
+import type { AdmissionWindow } from "./rate-limit";
+import { admitInWindow } from "./rate-limit";
 
 export interface BreakerPolicy {
   threshold: number;
@@ -69,7 +69,7 @@ export function breakerPolicy(env: Env): BreakerPolicy {
 /** One per provider (`idFromName(providerId)`); state survives eviction in storage. */
 export class ProviderBreaker extends DurableObject<Env> {
   private state: BreakerState = closedBreaker;
-  private queryBucket: Bucket | undefined;
+  private queryWindow: AdmissionWindow | undefined;
   /** The clock; replaceable in tests. */
   now: () => number = () => Date.now();
 
@@ -96,12 +96,13 @@ export class ProviderBreaker extends DurableObject<Env> {
   }
 
   /**
-   * Reserves one read of the provider's account-wide query budget; the caller waits the
-   * returned time before reading. (In memory: after an eviction the bucket starts full.)
+   * Admits one read of the provider's account-wide query budget now (0: read at once), or
+   * says how long to wait before asking again; nothing is promised for later. (In memory: an
+   * evicted breaker forgets the last second's reads, at most one second's worth.)
    */
-  async reserveQuery(ratePerSecond: number): Promise<number> {
-    const taken = takeToken(this.queryBucket, this.now(), ratePerSecond);
-    this.queryBucket = taken.bucket;
+  async admitQuery(ratePerSecond: number): Promise<number> {
+    const taken = admitInWindow(this.queryWindow, this.now(), ratePerSecond);
+    this.queryWindow = taken.window;
     return taken.waitMs;
   }
 

@@ -1,37 +1,47 @@
 import { describe, expect, it } from "vitest";
-import type { Bucket } from "./rate-limit";
-import { takeToken, tryTakeToken } from "./rate-limit";
+import type { AdmissionWindow, Bucket } from "./rate-limit";
+import { admitInWindow, tryTakeToken } from "./rate-limit";
 
-describe("token bucket", () => {
-  it("spaces simultaneous callers 1/rate apart", () => {
-    let bucket: Bucket | undefined;
+describe("admission window (reads admitted when sent)", () => {
+  it("admits up to `rate` at once, then tells each refused caller a later slot, 1/rate apart", () => {
+    let window: AdmissionWindow | undefined;
     const waits: number[] = [];
-    for (let index = 0; index < 5; index++) {
-      const taken = takeToken(bucket, 1_000, 20);
-      bucket = taken.bucket;
+    for (let index = 0; index < 22; index++) {
+      const taken = admitInWindow(window, 1_000, 18);
+      window = taken.window;
       waits.push(taken.waitMs);
     }
-    expect(waits).toEqual([0, 50, 100, 150, 200]);
+    expect(waits.slice(0, 18)).toEqual(new Array(18).fill(0));
+    expect(waits.slice(18)).toEqual([1000, 1056, 1112, 1167]);
   });
 
-  it("never admits more than `rate` per second over time", () => {
-    let bucket: Bucket | undefined;
-    let admittedAt: number[] = [];
-    for (let now = 0; now < 10_000; now += 10) {
-      const taken = takeToken(bucket, now, 20);
-      bucket = taken.bucket;
-      admittedAt.push(now + taken.waitMs);
+  it("never admits more than `rate` in any one-second window, however late callers come back", () => {
+    let window: AdmissionWindow | undefined;
+    const admitted: number[] = [];
+    // 400 callers, each asking at a random time and again (late by up to 300 ms) when told to wait.
+    let seed = 7;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const asks = Array.from({ length: 400 }, () => Math.floor(random() * 10_000)).sort((a, b) => a - b);
+    const queue = asks.map((at) => ({ at }));
+    while (queue.length > 0) {
+      queue.sort((a, b) => a.at - b.at);
+      const next = queue.shift()!;
+      const taken = admitInWindow(window, next.at, 18);
+      window = taken.window;
+      if (taken.waitMs === 0) admitted.push(next.at);
+      else queue.push({ at: next.at + taken.waitMs + Math.floor(random() * 300) });
     }
-    admittedAt = admittedAt.sort((a, b) => a - b);
-    for (let index = 20; index < admittedAt.length; index++) {
-      // any 21 consecutive admissions span at least one second
-      expect(admittedAt[index]! - admittedAt[index - 20]!).toBeGreaterThanOrEqual(999);
+    expect(admitted).toHaveLength(400);
+    for (let index = 18; index < admitted.length; index++) {
+      // any 19 consecutive admissions span more than a second
+      expect(admitted[index]! - admitted[index - 18]!).toBeGreaterThanOrEqual(1000);
     }
   });
 
-  it("refills while idle, but never beyond one token", () => {
-    expect(takeToken({ tokens: 0, updatedAt: 0 }, 0, 20).waitMs).toBe(50);
-    expect(takeToken({ tokens: 0, updatedAt: 0 }, 60_000, 20)).toEqual({ bucket: { tokens: 0, updatedAt: 60_000 }, waitMs: 0 });
+  it("forgets admissions older than a second", () => {
+    const full = { admitted: new Array(18).fill(0), nextHint: 0 };
+    expect(admitInWindow(full, 999, 18).waitMs).toBeGreaterThan(0);
+    expect(admitInWindow(full, 1_000, 18).waitMs).toBe(0);
   });
 });
 

@@ -22,6 +22,8 @@ function edgeTargets(edge) {
     submit_rps_vs_same_work_ceiling: goal(submit, "≥ 0.85 (16 connections)", submit >= 0.85),
     submit_p50_at_1_ms: goal(submitP50, `≤ ${limit} (same-work ceiling p50 + 1.5 ms)`, submitP50 <= limit),
     submit_rps_vs_same_work_and_listing: recorded(ratio(row(edgeRoutes.submit, 16).rps, row(edgeRoutes.sameWorkListed, 16).rps), "diagnostic: the ceiling plus the tenant-index write"),
+    submit_rps_vs_same_work_listing_and_admission: recorded(ratio(row(edgeRoutes.submit, 16).rps, row(edgeRoutes.sameWorkAdmitted, 16).rps), "diagnostic: the ceiling plus the listing and the tenant account's admission"),
+    submit_p50_at_1_over_admitted_ceiling_ms: recorded(Math.round((submitP50 - row(edgeRoutes.sameWorkAdmitted, 1).p50_ms) * 100) / 100, "diagnostic: the submit's p50 above the ceiling with listing and admission"),
     submit_rps_vs_create_do_reference: recorded(ratio(row(edgeRoutes.submit, 16).rps, row(edgeRoutes.createDo, 16).rps), "reference row: a route with one commit"),
   };
 }

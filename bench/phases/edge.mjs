@@ -15,6 +15,7 @@ export const edgeRoutes = {
   status: "status GET /v1/jobs/{id}",
   sameWork: "same-work submit ceiling",
   sameWorkListed: "same-work ceiling + tenant listing",
+  sameWorkAdmitted: "same-work ceiling + listing + account admission",
   createDo: "bare create-DO + row",
   direct: "direct emulator create",
   submit: "submit POST /v1/jobs",
@@ -22,13 +23,15 @@ export const edgeRoutes = {
 
 /**
  * The submit's rows and ceilings, interleaved (also used by bench/edge-probe.mjs). The
- * ceiling plus the tenant-index write is a diagnostic row: what listing a job costs.
+ * ceiling plus the tenant-index write, and plus the tenant account's admission, are
+ * diagnostic rows: what listing a job costs, and what holding it against its tenant's account.
  * `accountMs` collects the submit's own `Server-Timing` of its tenant-account admission.
  */
 export function submitRoutes({ gatewayUrl, emulatorUrl }, seedBase, accountMs = []) {
   return [
     [edgeRoutes.sameWork, () => fetch(`${gatewayUrl}/__bench/durable-submit`, { method: "POST", body: evolinkCreateBody })],
     [edgeRoutes.sameWorkListed, () => fetch(`${gatewayUrl}/__bench/durable-submit?list=bench-ceiling`, { method: "POST", body: evolinkCreateBody })],
+    [edgeRoutes.sameWorkAdmitted, () => fetch(`${gatewayUrl}/__bench/durable-submit?list=bench-ceiling&admit=bench-ceiling`, { method: "POST", body: evolinkCreateBody })],
     [edgeRoutes.createDo, (index) => fetch(`${gatewayUrl}/__bench/do-write`, { method: "POST", body: `row ${index}` })],
     [edgeRoutes.direct, () => fetch(`${emulatorUrl}/evolink/v1/videos/generations`, { method: "POST", headers: { authorization: "Bearer x", "content-type": "application/json" }, body: evolinkCreateBody })],
     // Warm-ups come with negative indices: keep their seeds valid so they warm the whole path.

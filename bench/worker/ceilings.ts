@@ -7,7 +7,8 @@
  *                                   (the old submit ceiling, kept as a reference row)
  * - `POST /__bench/durable-submit`  the same durable work as a write-ahead submit, with no
  *                                   validation, routing, listing or job logic (`BenchObject.submit`);
- *                                   `?list=<tenant>` adds the tenant-index write (a diagnostic row)
+ *                                   `?list=<tenant>` adds the tenant-index write, `&admit=<tenant>`
+ *                                   the tenant account's admission (diagnostic rows)
  * - `POST /__bench/pipe?url=`       downloads `url` straight into `R2.put` with a known length
  *                                   (the ceiling for the media copy)
  * - `POST /__bench/clear-media`     deletes every object in the bucket
@@ -80,6 +81,10 @@ ceilings.post("/__bench/do-write", async (c) => {
 
 ceilings.post("/__bench/durable-submit", async (c) => {
   const id = c.env.BENCH.newUniqueId();
+  // Diagnostic variant: first the tenant account's admission (budget hold, rate limit: one
+  // durable write in the tenant's own object, which every submit of the tenant goes through).
+  const admitAs = c.req.query("admit");
+  if (admitAs) await c.env.ACCOUNTS.get(c.env.ACCOUNTS.idFromName(admitAs)).admit({ job_id: `bench_${id.toString().slice(0, 40)}`, reserve_micros: 425_000, priced_reserve_micros: 425_000 });
   const upstreamId = await c.env.BENCH.get(id).submit(await c.req.text(), `${id.toString()}.1`, c.req.query("list") ?? null);
   return c.json({ id: id.toString(), upstream_id: upstreamId }, 202);
 });

@@ -30,6 +30,15 @@ function apiPath(context: AdapterContext): string {
 }
 
 /**
+ * Task reads admitted per second, for every job of the account together. DashScope allows 20
+ * `GET /tasks` per second per Alibaba Cloud account (§1.3). Reads are admitted when sent
+ * (routing/rate-limit), but reach DashScope a little later, unevenly under load: at 18 a
+ * second, 5,000 jobs at once put 21 reads into one second at the emulator (bench scale
+ * phase, 2026-11-30). 16 leaves a fifth for that spread.
+ */
+export const dashscopeQueryRatePerSecond = 16;
+
+/**
  * Maps a DashScope error answer (§1.5). The body is `{code, message, request_id}`; the
  * current SDK also reads `error_code`, `msg` and `error_message`, so those are read too
  * (D3: an `Arrearage` under those keys is still out of credit, not a refusal).

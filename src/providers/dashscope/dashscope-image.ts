@@ -9,7 +9,7 @@ import type { ImageProInput } from "../../models/image-pro";
 import type { ModelAdapter, UpstreamTask } from "../provider-adapter";
 import { mediaUrls, pick, protocolError } from "../provider-http";
 import type { DashscopeTaskBody } from "./dashscope-api";
-import { cancelDashscopeTask, createDashscopeTask, dashscopeUsage, readDashscopeTask } from "./dashscope-api";
+import { cancelDashscopeTask, createDashscopeTask, dashscopeQueryRatePerSecond, dashscopeUsage, readDashscopeTask } from "./dashscope-api";
 
 /**
  * Builds the create body: one user message holding exactly one text and 0–9 images (§1.4).
@@ -68,8 +68,8 @@ export const dashscopeImage: ModelAdapter<"wan2.7-image-pro"> = {
     synchronous: false, // the sync endpoint exists, but a task survives a Worker restart
     // DashScope recommends 5–10 s for image tasks, which take 1–2 min (§1.3, §1.4).
     polling: { baseMs: 3_000, maxMs: 10_000 },
-    // GET /tasks is limited to 20 QPS per Alibaba Cloud account, shared by every job (§1.3); stay under it.
-    queryRatePerSecond: 18,
+    // GET /tasks is limited to 20 QPS per Alibaba Cloud account, shared by every job (§1.3).
+    queryRatePerSecond: dashscopeQueryRatePerSecond,
     startDeadlineMs: 10 * 60_000,
   },
 

@@ -10,7 +10,7 @@ import { i2vMediaUrls } from "../../models/i2v";
 import type { ModelAdapter, UpstreamTask } from "../provider-adapter";
 import { pickString, protocolError } from "../provider-http";
 import type { DashscopeTaskBody } from "./dashscope-api";
-import { cancelDashscopeTask, createDashscopeTask, dashscopeUsage, readDashscopeTask } from "./dashscope-api";
+import { cancelDashscopeTask, createDashscopeTask, dashscopeQueryRatePerSecond, dashscopeUsage, readDashscopeTask } from "./dashscope-api";
 
 /** Builds the create body. Exported for fixture tests. */
 export function dashscopeVideoBody(input: I2vInput): Record<string, unknown> {
@@ -61,8 +61,8 @@ export const dashscopeVideo: ModelAdapter<"wan2.7-i2v"> = {
     cancel: true, // only while PENDING (§1.3)
     // DashScope recommends polling video tasks every ~15 s (§1.3).
     polling: { baseMs: 5_000, maxMs: 15_000 },
-    // GET /tasks is limited to 20 QPS per Alibaba Cloud account, shared by every job (§1.3); stay under it.
-    queryRatePerSecond: 18,
+    // GET /tasks is limited to 20 QPS per Alibaba Cloud account, shared by every job (§1.3).
+    queryRatePerSecond: dashscopeQueryRatePerSecond,
     startDeadlineMs: 15 * 60_000,
   },
 

@@ -215,9 +215,7 @@ export class JobObject extends DurableObject<Env> {
     const before = this.job!;
     const changed = transition(before, event, this.now(), policyFor(this.env));
     if (changed === before) return;
-    const visible = publicState(changed) !== publicState(before);
-    // `updated_at` moves with `sequence`: a step no client can see (a read rescheduled, a
-    // variant that could not be made, an account settled) leaves the job as it was read.
+    const visible = publicState(changed) !== publicState(before); // `updated_at` moves with `sequence` only
     const after = visible ? { ...changed, sequence: (before.sequence ?? 0) + 1 } : { ...changed, updated_at: before.updated_at };
     this.job = after;
     this.store.save(after);

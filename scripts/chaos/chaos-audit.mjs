@@ -118,8 +118,16 @@ export function auditChaos({ outcomes, views, listed, downloads, tasks, creates,
   //    provider whose create's outcome is unknown (possibly billed, and visible as such):
   //    the gateway knows the task may exist. One that no attempt accounts for is a task the
   //    gateway lost track of.
+  // A provider gives the gateway a way back to a task whose create answer was lost when it
+  // took an idempotency key (the same create re-sent makes no second task) or a callback URL
+  // (the task calls back and is adopted). DashScope and AI/ML API take neither, and no lookup
+  // can name a task safely (DashScope's task list echoes only the prompt, which another tenant's
+  // job may share): their orphans are the design's accepted cost, each recorded as an
+  // `outcome_unknown` attempt (checked below), reported, not gated.
+  const hasWayBack = (task) => Boolean(task.idempotency_key) || Boolean(task.callback_url);
   const orphans = tasks.filter((task) => !owner.has(key(task))).map((task) => ({
     provider: task.provider,
+    way_back: hasWayBack(task),
     id: task.id,
     status: task.status,
     created_at: new Date(task.created_at).toISOString(),
@@ -206,15 +214,8 @@ export function auditChaos({ outcomes, views, listed, downloads, tasks, creates,
     statuses[job.status] = (statuses[job.status] ?? 0) + 1;
     if (job.status === "failed") failures[job.error?.code ?? "?"] = (failures[job.error?.code ?? "?"] ?? 0) + 1;
   }
-  // A provider gives the gateway a way back to a task whose create answer was lost when it
-  // took an idempotency key (the same create re-sent makes no second task) or a callback URL
-  // (the task calls back and is adopted). DashScope and AI/ML API take neither, and no lookup
-  // can name a task safely (DashScope's task list echoes only the prompt, which another tenant's
-  // job may share): their orphans are the design's accepted cost, each recorded as an
-  // `outcome_unknown` attempt (checked above), reported, not gated.
-  const hasWayBack = (task) => Boolean(task.idempotency_key) || Boolean(task.callback_url);
   const recoverableTasks = tasks.filter(hasWayBack);
-  const recoverableOrphans = orphans.filter((orphan) => hasWayBack(tasks.find((task) => task.provider === orphan.provider && task.id === orphan.id)));
+  const recoverableOrphans = orphans.filter((orphan) => orphan.way_back);
   const orphanShare = share(recoverableOrphans.length, recoverableTasks.length);
   const allOrphans = share(orphans.length, tasks.length);
   const multiShare = share(multiSameKey.length, state.jobs.length);
